@@ -1,0 +1,131 @@
+/**
+ * Credentials as GitHub sees them: an App's JWT (RS256, signed with the App's private key), an
+ * installation token (`ghs_…`, one hour), or a user's token. Each route accepts some of these; the
+ * answers for the others are GitHub's (see undocumented-answers.ts for the evidence).
+ */
+import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
+import type { Clock } from "../clock.js";
+import { errorResponse, badCredentials, type SimResponse } from "./http.js";
+import type { SimState, User } from "./state.js";
+
+export type Credential =
+  | { kind: "anonymous" }
+  | { kind: "app"; appId: number }
+  | { kind: "installation"; installationId: number; token: string }
+  | { kind: "user"; user: User; token: string };
+
+/**
+ * Which credentials a route takes:
+ * - `app`: the App's JWT only (the /app routes, minting installation tokens);
+ * - `user`: a user's token only (GET /user);
+ * - `org-member`: the installation, or a user who belongs to the organization (teams, repositories);
+ * - `org-admin`: the installation, or an organization owner (Actions runner and runner-group administration).
+ */
+export type AuthPolicy = "app" | "user" | "org-member" | "org-admin";
+
+/** The JWT rules GitHub enforces: at most 10 minutes between now and `exp`, `iat` not in the future (60 s of clock drift allowed). */
+export const JWT_MAX_LIFETIME_SECONDS = 600;
+const CLOCK_DRIFT_SECONDS = 60;
+export const INSTALLATION_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+
+const REQUIRES_AUTH = () => errorResponse(401, "Requires authentication");
+const JWT_UNDECODABLE = () => errorResponse(401, "A JSON web token could not be decoded");
+const NOT_ACCESSIBLE_BY_INTEGRATION = () => errorResponse(403, "Resource not accessible by integration");
+
+/** The token in `Authorization: token X` or `Bearer X`; GitHub takes either scheme for every kind of credential. */
+export function tokenFromHeader(header: string | undefined): string | undefined | null {
+  if (header === undefined || header.trim() === "") return undefined;
+  const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header.trim());
+  return match ? match[1]! : null;
+}
+
+const looksLikeJwt = (token: string) => /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/.test(token);
+
+export class Authenticator {
+  private readonly publicKey: KeyObject;
+
+  constructor(
+    private readonly state: SimState,
+    private readonly clock: Clock,
+  ) {
+    this.publicKey = createPublicKey(state.app.publicKeyPem);
+  }
+
+  /** Decides who is calling and whether the route accepts them: a Credential, or GitHub's refusal. */
+  authenticate(authorization: string | undefined, policy: AuthPolicy): Credential | SimResponse {
+    const token = tokenFromHeader(authorization);
+    if (token === undefined) return REQUIRES_AUTH();
+    if (token === null) return badCredentials();
+
+    if (policy === "app") return looksLikeJwt(token) ? this.verifyJwt(token) : JWT_UNDECODABLE();
+    if (looksLikeJwt(token)) {
+      const app = this.verifyJwt(token);
+      return "status" in app ? app : NOT_ACCESSIBLE_BY_INTEGRATION();
+    }
+
+    const installationToken = this.state.installationTokens.get(token);
+    if (installationToken) {
+      if (installationToken.expiresAt.getTime() <= this.clock.now().getTime()) return badCredentials();
+      if (policy === "user") return NOT_ACCESSIBLE_BY_INTEGRATION();
+      return { kind: "installation", installationId: this.state.app.installationId, token };
+    }
+
+    const login = this.state.userTokens.get(token);
+    const user = login === undefined ? undefined : this.state.users.get(login);
+    if (!user) return badCredentials();
+    if (policy === "org-member" && user.orgRole === "none") return errorResponse(404, "Not Found");
+    if (policy === "org-admin" && user.orgRole !== "admin") {
+      return errorResponse(403, "You must be an organization owner to perform this action.");
+    }
+    return { kind: "user", user, token };
+  }
+
+  private verifyJwt(token: string): Credential | SimResponse {
+    const [headerPart, payloadPart, signaturePart] = token.split(".") as [string, string, string];
+    let header: { alg?: unknown };
+    let claims: { iat?: unknown; exp?: unknown; iss?: unknown };
+    try {
+      header = JSON.parse(Buffer.from(headerPart, "base64url").toString("utf8")) as typeof header;
+      claims = JSON.parse(Buffer.from(payloadPart, "base64url").toString("utf8")) as typeof claims;
+    } catch {
+      return JWT_UNDECODABLE();
+    }
+    if (header.alg !== "RS256") return JWT_UNDECODABLE();
+    const signed = verify(
+      "RSA-SHA256",
+      Buffer.from(`${headerPart}.${payloadPart}`),
+      this.publicKey,
+      Buffer.from(signaturePart, "base64url"),
+    );
+    if (!signed) return JWT_UNDECODABLE();
+    // GitHub accepts the App ID (number or numeric string) or the App's client ID as issuer.
+    const iss = claims.iss;
+    if (String(iss) !== String(this.state.app.id) && iss !== this.state.app.clientId) {
+      return errorResponse(401, "'Issuer' claim ('iss') must be an Integer");
+    }
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    if (typeof claims.iat !== "number" || !Number.isInteger(claims.iat) || claims.iat > now + CLOCK_DRIFT_SECONDS) {
+      return errorResponse(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued");
+    }
+    if (typeof claims.exp !== "number" || claims.exp <= now) {
+      return errorResponse(
+        401,
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+      );
+    }
+    if (claims.exp > now + JWT_MAX_LIFETIME_SECONDS + CLOCK_DRIFT_SECONDS) {
+      return errorResponse(401, "'Expiration time' claim ('exp') is too far in the future");
+    }
+    return { kind: "app", appId: this.state.app.id };
+  }
+}
+
+const BASE62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** `prefix` + `length` random base-62 characters, the shape of GitHub's tokens (ghs_ + 36). */
+export function randomToken(prefix: string, length: number, alphabet = BASE62): string {
+  const bytes = randomBytes(length);
+  let out = prefix;
+  for (const byte of bytes) out += alphabet[byte % alphabet.length];
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * The simulator's world: one organization, the App installed on it, its people, teams, repositories,
+ * runner groups and runners, and every credential GitHub would have handed out.
+ * Plain data with integer ids, as GitHub has them; handlers read and change it synchronously, so a
+ * request either changes it whole or not at all.
+ */
+
+export type Visibility = "all" | "selected" | "private";
+export type TeamRole = "maintainer" | "member";
+export type MembershipState = "active" | "pending";
+/** GitHub's repository role names, weakest first. The REST API calls the first and third `pull` and `push`. */
+export const REPO_ROLES = ["read", "triage", "write", "maintain", "admin"] as const;
+export type RepoRole = (typeof REPO_ROLES)[number];
+
+export interface Org {
+  login: string;
+  id: number;
+  name: string;
+}
+
+export interface AppInfo {
+  id: number;
+  slug: string;
+  name: string;
+  clientId: string;
+  installationId: number;
+  /** PEM of the App's public key: JWTs are verified against it. */
+  publicKeyPem: string;
+  createdAt: string;
+}
+
+export interface User {
+  login: string;
+  id: number;
+  name: string | null;
+  /** `admin` = organization owner: may call the org's Actions admin routes with a user token. */
+  orgRole: "admin" | "member" | "none";
+}
+
+export interface TeamMembership {
+  role: TeamRole;
+  state: MembershipState;
+}
+
+export interface Team {
+  id: number;
+  slug: string;
+  name: string;
+  members: Map<string, TeamMembership>;
+  /** repository id → the team's role on it */
+  repos: Map<number, RepoRole>;
+}
+
+export interface Repo {
+  id: number;
+  name: string;
+  visibility: "public" | "private" | "internal";
+  createdAt: string;
+}
+
+export interface RunnerGroup {
+  id: number;
+  name: string;
+  visibility: Visibility;
+  isDefault: boolean;
+  allowsPublicRepositories: boolean;
+  restrictedToWorkflows: boolean;
+  selectedWorkflows: string[];
+  /** ids of repositories selected for the group; meaningful while visibility is `selected`. */
+  repositoryIds: Set<number>;
+}
+
+export interface RunnerLabel {
+  id: number;
+  name: string;
+  type: "read-only" | "custom";
+}
+
+export interface Runner {
+  id: number;
+  name: string;
+  os: string;
+  status: "online" | "offline";
+  busy: boolean;
+  ephemeral: boolean;
+  groupId: number;
+  labels: RunnerLabel[];
+}
+
+export interface InstallationToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export type MintedKind = "registration" | "remove";
+
+export interface MintedRunnerToken {
+  kind: MintedKind;
+  token: string;
+  expiresAt: Date;
+}
+
+/** Requests left in the current hour for one credential, as GitHub counts them for `x-ratelimit-*`. */
+export interface RateWindow {
+  limit: number;
+  used: number;
+  resetAt: Date;
+}
+
+export const DEFAULT_GROUP_ID = 1;
+
+export interface SimState {
+  org: Org;
+  app: AppInfo;
+  users: Map<string, User>;
+  /** user token → login */
+  userTokens: Map<string, string>;
+  teams: Map<string, Team>;
+  repos: Map<number, Repo>;
+  runnerGroups: Map<number, RunnerGroup>;
+  runners: Map<number, Runner>;
+  installationTokens: Map<string, InstallationToken>;
+  /** every runner registration and removal token minted, oldest first */
+  mintedTokens: MintedRunnerToken[];
+  rateWindows: Map<string, RateWindow>;
+  /** the next id handed out for each kind of object */
+  nextId: { runnerGroup: number; runner: number; label: number };
+}
+
+export function repoByName(state: SimState, name: string): Repo | undefined {
+  const wanted = name.toLowerCase();
+  for (const repo of state.repos.values()) if (repo.name.toLowerCase() === wanted) return repo;
+  return undefined;
+}
+
+export function groupByName(state: SimState, name: string): RunnerGroup | undefined {
+  const wanted = name.toLowerCase();
+  for (const group of state.runnerGroups.values()) if (group.name.toLowerCase() === wanted) return group;
+  return undefined;
+}
+
+/** A summary of the world that tests compare before and after a request that must change nothing. */
+export function snapshot(state: SimState): unknown {
+  return {
+    teams: [...state.teams.values()].map((t) => ({
+      slug: t.slug,
+      members: [...t.members.entries()].sort(),
+      repos: [...t.repos.entries()].sort(),
+    })),
+    runnerGroups: [...state.runnerGroups.values()].map((g) => ({ ...g, repositoryIds: [...g.repositoryIds].sort() })),
+    runners: [...state.runners.values()],
+    mintedTokens: state.mintedTokens.length,
+    repos: [...state.repos.values()],
+  };
+}
