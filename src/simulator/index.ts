@@ -214,7 +214,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         throw new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });
       }
       const payload = outcome.body === undefined || outcome.status === 204 ? null : JSON.stringify(outcome.body);
-      return new Response(payload, { status: outcome.status, headers: responseHeaders(outcome) });
+      const response = new Response(payload, { status: outcome.status, headers: responseHeaders(outcome) });
+      // A constructed Response has url "", unlike a fetched one; Octokit's paginate reads it.
+      Object.defineProperty(response, "url", { value: request.url });
+      return response;
     },
 
     nodeHandler(req, res) {
