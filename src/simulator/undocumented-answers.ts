@@ -58,7 +58,8 @@ export const UNDOCUMENTED_ANSWERS: readonly UndocumentedAnswer[] = [
     evidence: "docs.github.com, Troubleshooting the REST API: '400 Bad Request … Problems parsing JSON'",
   },
   {
-    routes: BODY_ROUTES,
+    // generate-jitconfig and access_tokens document their own 422
+    routes: BODY_ROUTES.filter((r) => !r.endsWith("/generate-jitconfig") && !r.endsWith("/access_tokens")),
     status: 422,
     schema: "validation-error",
     when: "a body that breaks the operation's schema ('Invalid request.\\n\\n\"name\" wasn't supplied.'), unknown repository or runner ids",
