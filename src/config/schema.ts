@@ -1,0 +1,328 @@
+/**
+ * The configuration file's shape, as a zod schema, and the `Config` the rest of the server is written against.
+ *
+ * The file keeps the Go original's keys unchanged (`appID`, `installationID`, `logging.maxAge`, …) so that
+ * operators' existing files keep working; `load-config.ts` turns the parsed file into a `Config`, whose names
+ * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and
+ * config.example.yml documents each one (a test checks that the two agree).
+ */
+import { z } from "zod";
+
+export type RepoPermission = "read" | "triage" | "write" | "maintain" | "admin";
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+export interface Config {
+  org: string;
+  appId: number;
+  installationId: number;
+  /** the App's private key as PEM text (PKCS#1 or PKCS#8, RSA), already decoded and checked to parse */
+  privateKeyPem: string;
+  /** GitHub's REST API base, without a trailing slash: https://api.github.com, or https://HOST/api/v3 */
+  baseUrl: string;
+  logging: {
+    compress: boolean;
+    /** true: stdout only; false: stdout and a daily-rotated file under logDirectory */
+    ephemeral: boolean;
+    /** one of winston's npm levels; the Go original's names are mapped (an unknown winston level disables all logging) */
+    level: LogLevel;
+    logDirectory: string;
+    /** delete rotated files older than this many days; at least 1 unless ephemeral */
+    maxAgeDays: number;
+    /** keep at most this many rotated files; 0 = no count limit (maxAgeDays still applies), as in the Go original */
+    maxBackups: number;
+    /** rotate when the file reaches this many megabytes; at least 1 unless ephemeral */
+    maxSizeMB: number;
+  };
+  server: {
+    address: string;
+    /** 0 lets the operating system choose a free port (tests) */
+    port: number;
+    /** authenticated requests per second per user (by login); fractions allowed */
+    rateLimit: number;
+    /** requests per second per client address, counted before authentication; fractions allowed */
+    ipRateLimit: number;
+    /** when enabled, certFile and keyFile are set, readable, parse, and belong together */
+    tls: { enabled: boolean; certFile?: string; keyFile?: string };
+  };
+  policy: { minRepoPermission: RepoPermission };
+}
+
+/** GitHub's repository roles, weakest first. */
+export const REPO_PERMISSIONS = ["read", "triage", "write", "maintain", "admin"] as const satisfies readonly RepoPermission[];
+
+/**
+ * The Go original parsed levels with logrus.ParseLevel, which accepts these names in any letter case; winston
+ * knows only some of them, and a level it does not know silently switches off every log line.
+ */
+export const LOG_LEVEL_NAMES: Readonly<Record<string, LogLevel>> = {
+  trace: "debug",
+  debug: "debug",
+  info: "info",
+  warn: "warn",
+  warning: "warn",
+  error: "error",
+  fatal: "error",
+  panic: "error",
+};
+
+/** GitHub's API still reports the old names of two roles (`permissions: { pull, push }`); operators copy them. */
+const PERMISSION_ALIASES: Readonly<Record<string, RepoPermission>> = { pull: "read", push: "write" };
+
+// ---- value schemas. Each carries the one sentence an operator reads when the value is wrong. ----
+
+/** YAML 1.2 has only true/false; the Go original's yaml.v3 also read yes/no/on/off into a bool, so accept them. */
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  true: true, yes: true, y: true, on: true,
+  false: false, no: false, n: false, off: false,
+};
+const flag = z.preprocess(
+  (v) => (typeof v === "string" && v.trim().toLowerCase() in BOOLEAN_WORDS ? BOOLEAN_WORDS[v.trim().toLowerCase()] : v),
+  z.boolean({ error: "expected true or false" }),
+);
+
+/** Numbers may be quoted (Helm's `quote` does that), so a string that is a plain decimal number counts as one. */
+function numeric(v: unknown): unknown {
+  return typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
+}
+function integer(expected: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.preprocess(
+    numeric,
+    z.number({ error: expected }).refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, { error: expected }),
+  );
+}
+function positiveNumber(expected: string) {
+  return z.preprocess(numeric, z.number({ error: expected }).refine((n) => n > 0, { error: expected }));
+}
+function text(expected: string) {
+  return z.string({ error: expected }).trim().min(1, { error: expected });
+}
+
+const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
+const org = z
+  .string({ error: "expected the organization's login, e.g. acme (as in https://github.com/acme)" })
+  .trim()
+  .regex(ORG_LOGIN, { error: "expected the organization's login (letters, digits and -), e.g. acme — not a URL" });
+
+const EXPECTED_BASE_URL =
+  "expected GitHub's REST API base URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server";
+const baseUrl = z.string({ error: EXPECTED_BASE_URL }).trim().transform((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: EXPECTED_BASE_URL });
+    return z.NEVER;
+  }
+  if (url.username || url.password) {
+    // The value holds a credential: say what is wrong without repeating it.
+    ctx.addIssue({ code: "custom", message: "must not contain a user name or password", params: { secret: true } });
+    return z.NEVER;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    ctx.addIssue({ code: "custom", message: `${EXPECTED_BASE_URL} (http or https)` });
+    return z.NEVER;
+  }
+  if (url.search || url.hash) {
+    ctx.addIssue({ code: "custom", message: `${EXPECTED_BASE_URL}, without ?query or #fragment` });
+    return z.NEVER;
+  }
+  if (url.hostname === "github.com" || url.hostname === "www.github.com") {
+    ctx.addIssue({ code: "custom", message: "is GitHub's web address; the REST API base is https://api.github.com" });
+    return z.NEVER;
+  }
+  return url.href.replace(/\/+$/, "");
+});
+
+const level = z
+  .preprocess(
+    (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+    z.enum(Object.keys(LOG_LEVEL_NAMES) as [string, ...string[]], {
+      error: `expected one of ${Object.keys(LOG_LEVEL_NAMES).join(", ")}`,
+    }),
+  )
+  .transform((name): LogLevel => LOG_LEVEL_NAMES[name] ?? "info");
+
+const minRepoPermission = z
+  .preprocess(
+    (v) => (typeof v === "string" ? (PERMISSION_ALIASES[v.trim().toLowerCase()] ?? v.trim().toLowerCase()) : v),
+    z.enum(REPO_PERMISSIONS, { error: `expected one of ${REPO_PERMISSIONS.join(", ")} (GitHub's repository roles)` }),
+  );
+
+/** Run a cross-field rule even when a sibling field is invalid, so that every problem is reported at once. */
+const always = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
+/** For a rule between two keys: each value may be fine on its own, so the message does not repeat it. */
+const conflict = { ...always, params: { showValue: false } };
+
+// ---- the file ----
+
+const MAPPING = "expected a mapping of keys (key: value lines, indented under this one)";
+
+/** server.tls, exported so that its files can be checked even when another part of the file is invalid. */
+export const tlsSchema = z
+  .object(
+    {
+      enabled: flag.default(false),
+      certFile: text("expected the path of a PEM certificate file").optional(),
+      keyFile: text("expected the path of a PEM private key file").optional(),
+    },
+    { error: MAPPING },
+  )
+  .refine((t) => !(t.enabled === true && t.certFile === undefined), {
+    ...always,
+    path: ["certFile"],
+    error: "required when server.tls.enabled is true: the path of a PEM certificate file",
+  })
+  .refine((t) => !(t.enabled === true && t.keyFile === undefined), {
+    ...always,
+    path: ["keyFile"],
+    error: "required when server.tls.enabled is true: the path of a PEM private key file",
+  });
+
+const logging = z
+  .object({
+    /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
+    compress: flag.optional(),
+    compression: flag.optional(),
+    ephemeral: flag.default(false),
+    level: level.default("info"),
+    logDirectory: text("expected a directory path").default("/var/log/actions-runner-manager"),
+    maxAge: integer("expected a whole number of days, 0 or more", 0).default(28),
+    maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0).default(3),
+    maxSize: integer("expected a whole number of megabytes, 0 or more", 0).default(100),
+  }, { error: MAPPING })
+  .refine((l) => l.compress === undefined || l.compression === undefined || l.compress === l.compression, {
+    ...conflict,
+    path: ["compression"],
+    error: "contradicts logging.compress; keep only compress",
+  })
+  // 0 is how lumberjack spelled "never"; the Go original refused it unless ephemeral, and so do we.
+  .refine((l) => l.ephemeral !== false || l.maxAge !== 0, {
+    ...always,
+    path: ["maxAge"],
+    error: "expected at least 1 day when logging.ephemeral is false",
+  })
+  .refine((l) => l.ephemeral !== false || l.maxSize !== 0, {
+    ...always,
+    path: ["maxSize"],
+    error: "expected at least 1 megabyte when logging.ephemeral is false",
+  })
+  .transform(({ compress, compression, ...rest }) => ({ ...rest, compress: compress ?? compression ?? false }));
+
+const DEFAULT_RATE_LIMIT = 10;
+const EXPECTED_RATE = "expected a number of requests per second greater than 0 (fractions allowed, e.g. 0.5)";
+
+const server = z.object({
+  address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").default("0.0.0.0"),
+  port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).default(8443),
+  /** no default here: the 0.1.x releases read a top-level `rateLimit`, resolved below */
+  rateLimit: positiveNumber(EXPECTED_RATE).optional(),
+  // Generous, because a CI fleet often reaches us from one NAT address; it exists to stop floods of bad tokens.
+  ipRateLimit: positiveNumber(EXPECTED_RATE).default(100),
+  tls: tlsSchema.prefault({}),
+}, { error: MAPPING });
+
+export const configFileSchema = z
+  .object({
+    org,
+    appID: integer("expected the GitHub App's ID, a whole number (App settings → About → App ID)", 1),
+    installationID: integer("expected the App installation's ID, a whole number (in the installation's settings URL)", 1),
+    /** base64 of the PEM (the Go original), or the PEM itself */
+    privateKey: z.string({ error: "expected a string: the App's private key PEM, or base64 of it" }).optional(),
+    privateKeyFile: text("expected the path of the App's private key PEM file").optional(),
+    baseUrl: baseUrl.default("https://api.github.com"),
+    /** The 0.1.x releases of the Go original read `rateLimit` here; later versions under `server`. */
+    rateLimit: positiveNumber(EXPECTED_RATE).optional(),
+    logging: logging.prefault({}),
+    server: server.prefault({}),
+    policy: z
+      .object({
+        // write, because whoever can push to a repository can already run its workflows with its secrets.
+        minRepoPermission: minRepoPermission.default("write"),
+      }, { error: MAPPING })
+      .prefault({}),
+  })
+  .refine((c) => c.rateLimit === undefined || c.server?.rateLimit === undefined || c.rateLimit === c.server.rateLimit, {
+    ...conflict,
+    path: ["rateLimit"],
+    error: "contradicts server.rateLimit; keep only server.rateLimit (the top-level key is the Go 0.1.x place)",
+  })
+  .transform(({ rateLimit, server, ...rest }) => ({
+    ...rest,
+    server: { ...server, rateLimit: server.rateLimit ?? rateLimit ?? DEFAULT_RATE_LIMIT },
+  }));
+
+/** The file as a person writes it; every key but org, appID and installationID may be left out. */
+export type ConfigFileInput = z.input<typeof configFileSchema>;
+/** The file after validation, with every default applied; still in the file's own key names. */
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+/** Keys whose values are never repeated in a message, even when invalid. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["privateKey"]);
+
+// ---- known and unknown keys ----
+
+/** The object schema inside default/prefault/optional wrappers and transform pipes, if any. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  if (schema instanceof z.ZodObject) return schema.shape;
+  if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) {
+    return objectShape(schema.unwrap() as z.ZodType);
+  }
+  if (schema instanceof z.ZodPipe) return objectShape(schema.in as z.ZodType) ?? objectShape(schema.out as z.ZodType);
+  return undefined;
+}
+
+/** Every key the file may hold, as paths, sections included: ["server"], ["server", "tls"], ["server", "tls", "enabled"], … */
+export function keyPaths(schema: z.ZodType = configFileSchema, path: string[] = []): string[][] {
+  const shape = objectShape(schema);
+  if (!shape) return [];
+  return Object.entries(shape).flatMap(([key, child]) => [[...path, key], ...keyPaths(child, [...path, key])]);
+}
+
+/**
+ * Paths of the keys in `raw` that the schema does not know. They are warned about, not refused: operators'
+ * existing Go configs may carry keys of forks or later versions.
+ */
+export function unknownKeyPaths(raw: unknown, schema: z.ZodType = configFileSchema, path: string[] = []): string[][] {
+  const shape = objectShape(schema);
+  if (!shape || typeof raw !== "object" || raw === null || Array.isArray(raw)) return [];
+  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
+    const child = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    return child ? unknownKeyPaths(value, child, [...path, key]) : [[...path, key]];
+  });
+}
+
+// ---- advice: values that are valid but probably not what was meant ----
+
+export interface Advice {
+  path: string[];
+  message: string;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/;
+
+export function adviceFor(file: ConfigFile, raw: Record<string, unknown>): Advice[] {
+  const advice: Advice[] = [];
+  const url = new URL(file.baseUrl);
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    advice.push({ path: ["baseUrl"], message: "uses plain http: the App's tokens would cross the network unencrypted" });
+  }
+  const looksLikeGhesRoot =
+    url.pathname === "/" && url.hostname !== "api.github.com" && !url.hostname.endsWith(".ghe.com") && !LOOPBACK.test(url.hostname);
+  if (looksLikeGhesRoot) {
+    advice.push({ path: ["baseUrl"], message: `GitHub Enterprise Server serves its REST API at ${url.origin}/api/v3` });
+  }
+  if (file.logging.maxSize > 100_000) {
+    const message = `is in megabytes (${file.logging.maxSize} MB is over 100 GB); the Go README's "bytes" was wrong`;
+    advice.push({ path: ["logging", "maxSize"], message });
+  }
+  if ("rateLimit" in raw) {
+    const message = "is read for compatibility with the Go 0.1.x releases; move it to server.rateLimit";
+    advice.push({ path: ["rateLimit"], message });
+  }
+  const rawLogging = raw.logging;
+  if (typeof rawLogging === "object" && rawLogging !== null && "compression" in rawLogging) {
+    const message = "is read for compatibility with the Go original's code; rename it to compress";
+    advice.push({ path: ["logging", "compression"], message });
+  }
+  return advice;
+}
