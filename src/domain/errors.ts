@@ -1,0 +1,42 @@
+/**
+ * Every refusal the API can give, with its HTTP status. Domain code, services and the GitHub adapter
+ * throw AppError; only the error-handling middleware turns one into an answer.
+ */
+export const ERRORS = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  NOT_TEAM_MAINTAINER: 403,
+  REPOSITORY_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  RUNNER_GROUP_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  RUNNER_GROUP_EXISTS: 409,
+  RUNNER_GROUP_HAS_RUNNERS: 409,
+  RUNNER_BUSY: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  GITHUB_UNAVAILABLE: 502,
+  GITHUB_RATE_LIMITED: 503,
+  GITHUB_APP_UNAUTHORIZED: 503,
+  GITHUB_TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  /** seconds, sent as Retry-After */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retryAfter?: number } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.status = ERRORS[code];
+    this.retryAfter = options.retryAfter;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * OrgGitHub over an installation Octokit: the runner-group, team and runner calls, in domain types.
+ */
+import type { Octokit } from "@octokit/rest";
+import { AppError } from "../domain/errors.js";
+import { permissionFromFlags } from "../domain/permissions.js";
+import type { Runner, RunnerGroup } from "../domain/runner-group.js";
+import type { OrgGitHub, TeamRepository } from "./ports.js";
+import { githubStatus, toAppError } from "./to-app-error.js";
+
+const PER_PAGE = 100;
+
+function toGroup(g: { id: number; name: string; visibility: string; default: boolean }): RunnerGroup {
+  return { id: g.id, name: g.name, visibility: g.visibility, isDefault: g.default };
+}
+
+function toRunner(r: { id: number; name: string; os: string; status: string; busy: boolean; labels: Array<{ name: string }> }): Runner {
+  return { id: r.id, name: r.name, os: r.os, status: r.status, busy: r.busy, labels: r.labels.map((l) => l.name) };
+}
+
+export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHub {
+  /** Runs one GitHub operation, turning its failure into an AppError that says what we were doing. */
+  async function run<T>(doing: string, work: (octokit: Octokit) => Promise<T>): Promise<T> {
+    let octokit: Octokit;
+    try {
+      octokit = await client();
+    } catch (error) {
+      throw toAppError(error, "authenticating as the GitHub App");
+    }
+    try {
+      return await work(octokit);
+    } catch (error) {
+      throw toAppError(error, doing);
+    }
+  }
+
+  /** A 404 from GitHub as null (the thing is not there), anything else as the error it is. */
+  const notFoundAsNull = async <T>(work: Promise<T>): Promise<T | null> => {
+    try {
+      return await work;
+    } catch (error) {
+      if (githubStatus(error) === 404) return null;
+      throw error;
+    }
+  };
+
+  return {
+    teamMembership: (teamSlug, login) =>
+      run(`checking ${login}'s membership of team ${teamSlug}`, async (octokit) => {
+        const response = await notFoundAsNull(
+          octokit.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: teamSlug, username: login }),
+        );
+        return response ? { role: response.data.role, state: response.data.state } : null;
+      }),
+
+    teamRepositories: (teamSlug) =>
+      run(`listing team ${teamSlug}'s repositories`, async (octokit) => {
+        const repos = await notFoundAsNull(
+          octokit.paginate("GET /orgs/{org}/teams/{team_slug}/repos", { org, team_slug: teamSlug, per_page: PER_PAGE }),
+        );
+        return repos?.map((r): TeamRepository => ({ id: r.id, name: r.name, permission: permissionFromFlags(r.permissions) })) ?? null;
+      }),
+
+    findRunnerGroup: (name) =>
+      run("looking up runner groups", async (octokit) => {
+        const wanted = name.toLowerCase();
+        // Stop at the first page that has it: an organization can have thousands of groups.
+        for await (const page of octokit.paginate.iterator("GET /orgs/{org}/actions/runner-groups", { org, per_page: PER_PAGE })) {
+          const found = page.data.find((g) => g.name.toLowerCase() === wanted);
+          if (found) return toGroup(found);
+        }
+        return null;
+      }),
+
+    createRunnerGroup: (name) =>
+      run(`creating runner group ${name}`, async (octokit) => {
+        try {
+          const { data } = await octokit.request("POST /orgs/{org}/actions/runner-groups", {
+            org,
+            name,
+            visibility: "selected",
+            allows_public_repositories: false,
+            // A repeated POST could create the group twice, or answer 409 for our own first attempt.
+            request: { retries: 0 },
+          });
+          return toGroup(data);
+        } catch (error) {
+          if (githubStatus(error) === 409) throw new AppError("RUNNER_GROUP_EXISTS", `Runner group already exists: ${name}`, { cause: error });
+          throw error;
+        }
+      }),
+
+    deleteRunnerGroup: (groupId) =>
+      run(`deleting runner group ${groupId}`, async (octokit) => {
+        await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}", { org, runner_group_id: groupId });
+      }),
+
+    groupRepositories: (groupId) =>
+      run("listing the runner group's repositories", async (octokit) => {
+        const repos = await octokit.paginate("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", {
+          org,
+          runner_group_id: groupId,
+          per_page: PER_PAGE,
+        });
+        return repos.map((r) => ({ id: r.id, name: r.name }));
+      }),
+
+    groupRunners: (groupId) =>
+      run("listing the runner group's runners", async (octokit) => {
+        const runners = await octokit.paginate("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", {
+          org,
+          runner_group_id: groupId,
+          per_page: PER_PAGE,
+        });
+        return runners.map(toRunner);
+      }),
+
+    setGroupRepositories: (groupId, repositoryIds) =>
+      run("setting the runner group's repositories", async (octokit) => {
+        await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", {
+          org,
+          runner_group_id: groupId,
+          selected_repository_ids: repositoryIds,
+        });
+      }),
+
+    addGroupRepository: (groupId, repositoryId) =>
+      run(`adding repository ${repositoryId} to the runner group`, async (octokit) => {
+        await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+          org,
+          runner_group_id: groupId,
+          repository_id: repositoryId,
+        });
+      }),
+
+    removeGroupRepository: (groupId, repositoryId) =>
+      run(`removing repository ${repositoryId} from the runner group`, async (octokit) => {
+        await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+          org,
+          runner_group_id: groupId,
+          repository_id: repositoryId,
+        });
+      }),
+
+    deleteRunner: (runnerId) =>
+      run(`deleting runner ${runnerId}`, async (octokit) => {
+        try {
+          await octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org, runner_id: runnerId });
+        } catch (error) {
+          // GitHub's documented 422: the runner is running a job right now
+          if (githubStatus(error) === 422) throw new AppError("RUNNER_BUSY", "it is running a job; retry when the job is done", { cause: error });
+          throw error;
+        }
+      }),
+
+    createRegistrationToken: () =>
+      run("creating a runner registration token", async (octokit) => {
+        const { data } = await octokit.request("POST /orgs/{org}/actions/runners/registration-token", { org });
+        return { token: data.token, expires_at: data.expires_at };
+      }),
+
+    createRemoveToken: () =>
+      run("creating a runner removal token", async (octokit) => {
+        const { data } = await octokit.request("POST /orgs/{org}/actions/runners/remove-token", { org });
+        return { token: data.token, expires_at: data.expires_at };
+      }),
+
+    checkInstallation: () =>
+      run("obtaining an installation token", async (octokit) => {
+        await octokit.auth({ type: "installation" });
+      }),
+  };
+}

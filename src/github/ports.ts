@@ -1,0 +1,53 @@
+/**
+ * Exactly the GitHub calls the services make, in domain terms. src/github/ implements them over
+ * Octokit; services depend on these types only.
+ */
+import type { RepoPermission } from "../domain/permissions.js";
+import type { MintedToken, Repository, Runner, RunnerGroup } from "../domain/runner-group.js";
+
+export interface Caller {
+  login: string;
+  id: number;
+}
+
+export interface TeamMembership {
+  role: "maintainer" | "member";
+  state: "active" | "pending";
+}
+
+export interface TeamRepository extends Repository {
+  permission: RepoPermission | undefined;
+}
+
+/** Calls made with the App's installation token. */
+export interface OrgGitHub {
+  /** null when the user is not in the team, or the team does not exist (GitHub answers 404 to both) */
+  teamMembership(teamSlug: string, login: string): Promise<TeamMembership | null>;
+  /** every repository the team can reach, with the team's role on it; null when the team does not exist */
+  teamRepositories(teamSlug: string): Promise<TeamRepository[] | null>;
+  findRunnerGroup(name: string): Promise<RunnerGroup | null>;
+  /** throws AppError RUNNER_GROUP_EXISTS when GitHub has one of that name */
+  createRunnerGroup(name: string): Promise<RunnerGroup>;
+  deleteRunnerGroup(groupId: number): Promise<void>;
+  groupRepositories(groupId: number): Promise<Repository[]>;
+  groupRunners(groupId: number): Promise<Runner[]>;
+  setGroupRepositories(groupId: number, repositoryIds: number[]): Promise<void>;
+  addGroupRepository(groupId: number, repositoryId: number): Promise<void>;
+  removeGroupRepository(groupId: number, repositoryId: number): Promise<void>;
+  deleteRunner(runnerId: number): Promise<void>;
+  createRegistrationToken(): Promise<MintedToken>;
+  createRemoveToken(): Promise<MintedToken>;
+  /** obtains an installation token (from the cache when fresh): proves the App's credentials work */
+  checkInstallation(): Promise<void>;
+}
+
+/** The one call made with the caller's own token. */
+export interface UserGitHub {
+  /** throws AppError UNAUTHENTICATED when GitHub refuses the token */
+  whoAmI(token: string): Promise<Caller>;
+}
+
+export interface GitHub {
+  org: OrgGitHub;
+  user: UserGitHub;
+}

@@ -1,0 +1,44 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import { AppError } from "../../domain/errors.js";
+import type { Logger } from "../../logging/create-logger.js";
+import { sendError } from "../envelope.js";
+
+/** body-parser's errors carry `type` and `status`; they are the caller's fault, not ours. */
+function bodyParserProblem(error: unknown): AppError | undefined {
+  const e = error as { type?: unknown; status?: unknown; message?: unknown };
+  if (typeof e?.type !== "string" || typeof e.status !== "number") return undefined;
+  switch (e.type) {
+    case "entity.parse.failed":
+      return new AppError("BAD_REQUEST", "The body is not valid JSON");
+    case "entity.too.large":
+      return new AppError("PAYLOAD_TOO_LARGE", "The body is too large");
+    case "encoding.unsupported":
+    case "charset.unsupported":
+      return new AppError("BAD_REQUEST", "The body's encoding or charset is not supported; send UTF-8 JSON");
+    default:
+      return e.status >= 400 && e.status < 500 ? new AppError("BAD_REQUEST", "The body could not be read") : undefined;
+  }
+}
+
+/** The only place errors become answers. Unknown errors are logged and answered with a generic 500. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError = error instanceof AppError ? error : bodyParserProblem(error);
+    const requestId = res.locals.requestId as string | undefined;
+    if (appError) {
+      if (appError.status >= 500) log.warn(appError.message, { requestId, code: appError.code, cause: appError.cause });
+      sendError(res, appError.status, appError.message, appError.retryAfter);
+      return;
+    }
+    log.error("unexpected error", { requestId, error });
+    sendError(res, 500, `Internal error; the request id ${requestId ?? "(none)"} finds it in the server's log`);
+  };
+}
+
+export const notFound: RequestHandler = (req, res) => {
+  sendError(res, 404, `No such route: ${req.method} ${req.path.slice(0, 200)}`);
+};

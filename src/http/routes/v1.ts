@@ -1,0 +1,138 @@
+/**
+ * /api/v1: the Go original's routes, with its methods and GET on every route (the original README's curl
+ * lines use plain GET). Each route runs: parameters → caller (GET /user) → per-user limit → active
+ * maintainer of the team → the service. A refusal at any step changes nothing on GitHub.
+ */
+import { Router, type Request, type RequestHandler, type Response } from "express";
+import type { RepoPermission } from "../../domain/permissions.js";
+import type { Caller, GitHub } from "../../github/ports.js";
+import type { Logger } from "../../logging/create-logger.js";
+import { identifyCaller, requireActiveMaintainer } from "../../services/access.js";
+import { addRepos, removeRepos, setRepos } from "../../services/group-repos.js";
+import { createGroup, deleteGroup, listGroup, type AuditLog } from "../../services/runner-groups.js";
+import { registrationToken, removeToken } from "../../services/runner-tokens.js";
+import { sendError, sendSuccess } from "../envelope.js";
+import { parseAuthorization, parseForce, parseRepos, parseTeam } from "../parse.js";
+
+export interface V1Deps {
+  github: GitHub;
+  log: Logger;
+  policy: { minRepoPermission: RepoPermission };
+  perUserLimit: RequestHandler;
+}
+
+interface Context {
+  deps: V1Deps;
+  audit: AuditLog;
+  caller: Caller;
+  team: string;
+  req: Request;
+}
+
+interface V1Route {
+  /** the path under /api/v1, then its aliases */
+  paths: string[];
+  /** the original's method first; GET is accepted everywhere */
+  methods: string[];
+  /** parses what the route needs beyond `team`, before GitHub is asked anything */
+  parse?: (req: Request) => unknown;
+  run(ctx: Context, input: unknown): Promise<unknown>;
+}
+
+export const V1_ROUTES: readonly V1Route[] = [
+  {
+    paths: ["group-create", "group-add"],
+    methods: ["POST", "GET"],
+    run: ({ deps, audit, team }) => createGroup(deps.github, audit, team),
+  },
+  {
+    paths: ["group-delete"],
+    methods: ["DELETE", "GET"],
+    parse: parseForce,
+    run: ({ deps, audit, team }, force) => deleteGroup(deps.github, audit, team, force as boolean),
+  },
+  {
+    paths: ["group-list"],
+    methods: ["GET"],
+    run: ({ deps, team }) => listGroup(deps.github, team),
+  },
+  {
+    paths: ["repos-add"],
+    methods: ["PATCH", "GET"],
+    parse: parseRepos,
+    run: ({ deps, audit, team }, repos) => addRepos(deps.github, audit, deps.policy, team, repos as string[]),
+  },
+  {
+    paths: ["repos-remove"],
+    methods: ["PATCH", "GET"],
+    parse: parseRepos,
+    run: ({ deps, audit, team }, repos) => removeRepos(deps.github, audit, team, repos as string[]),
+  },
+  {
+    paths: ["repos-set"],
+    methods: ["PATCH", "GET"],
+    parse: parseRepos,
+    run: ({ deps, audit, team }, repos) => setRepos(deps.github, audit, deps.policy, team, repos as string[]),
+  },
+  {
+    paths: ["token-register"],
+    methods: ["GET", "POST"],
+    run: ({ deps, audit, team }) => registrationToken(deps.github, audit, team),
+  },
+  {
+    paths: ["token-remove"],
+    methods: ["GET", "POST"],
+    run: ({ deps, audit, team }) => removeToken(deps.github, audit, team),
+  },
+];
+
+/** Express maps HEAD onto GET; here a GET may change things, so every method is checked explicitly. */
+function onlyMethods(methods: string[]): RequestHandler {
+  return (req, res, next) => {
+    if (methods.includes(req.method)) {
+      next();
+      return;
+    }
+    res.setHeader("Allow", methods.join(", "));
+    sendError(res, 405, `Method ${req.method} is not allowed on ${req.path}; use ${methods.join(" or ")}`);
+  };
+}
+
+function auditLogFor(log: Logger, res: Response): AuditLog {
+  return {
+    audit: (action, fields) =>
+      log.info("audit", { audit: action, requestId: res.locals.requestId as string, user: (res.locals.caller as Caller).login, ...fields }),
+  };
+}
+
+export function v1Router(deps: V1Deps): Router {
+  const router = Router({ caseSensitive: true, strict: false });
+
+  router.all("/status", onlyMethods(["GET"]), (_req, res) => sendSuccess(res, "Server ready"));
+
+  for (const route of V1_ROUTES) {
+    const parseInput: RequestHandler = (req, res, next) => {
+      res.locals.team = parseTeam(req);
+      res.locals.input = route.parse?.(req);
+      next();
+    };
+    const authenticate: RequestHandler = async (req, res, next) => {
+      const token = parseAuthorization(req.get("authorization"));
+      res.locals.caller = await identifyCaller(deps.github, token);
+      next();
+    };
+    const authorize: RequestHandler = async (_req, res, next) => {
+      await requireActiveMaintainer(deps.github, res.locals.caller as Caller, res.locals.team as string);
+      next();
+    };
+    const handle: RequestHandler = async (req, res) => {
+      const ctx: Context = { deps, audit: auditLogFor(deps.log, res), caller: res.locals.caller as Caller, team: res.locals.team as string, req };
+      sendSuccess(res, await route.run(ctx, res.locals.input));
+    };
+    for (const path of route.paths) {
+      router.all(`/${path}`, onlyMethods(route.methods), parseInput, authenticate, deps.perUserLimit, authorize, handle);
+    }
+  }
+  return router;
+}
+

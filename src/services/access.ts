@@ -1,0 +1,24 @@
+/**
+ * Who may act on a team's runner group: the caller named by their own token (GET /user, the only call
+ * made with it), and only while they are an *active maintainer* of the team, checked with the App.
+ */
+import { AppError } from "../domain/errors.js";
+import type { Caller, GitHub } from "../github/ports.js";
+
+export async function identifyCaller(github: GitHub, token: string): Promise<Caller> {
+  return github.user.whoAmI(token);
+}
+
+/**
+ * A team that does not exist gets the same 403 as a team the caller does not maintain: GitHub answers
+ * 404 to both, and telling them apart would let any token holder probe the organization's team names.
+ */
+export async function requireActiveMaintainer(github: GitHub, caller: Caller, teamSlug: string): Promise<void> {
+  const membership = await github.org.teamMembership(teamSlug, caller.login);
+  if (membership?.role === "maintainer" && membership.state === "active") return;
+  const why =
+    membership?.role === "maintainer"
+      ? `${caller.login}'s maintainership of team ${teamSlug} is pending: accept the invitation first`
+      : `User is not a maintainer of the team: ${caller.login} does not maintain team ${teamSlug}`;
+  throw new AppError("NOT_TEAM_MAINTAINER", why);
+}

@@ -1,0 +1,88 @@
+/**
+ * Which repositories may send jobs to the team's runners. A repository is accepted only when the team
+ * holds at least `minRepoPermission` on it: whoever can push to a repository can already run its
+ * workflows, while attaching a repository the team can merely read would hand the team's runners that
+ * repository's jobs and secrets.
+ */
+import { AppError } from "../domain/errors.js";
+import { atLeast, type RepoPermission } from "../domain/permissions.js";
+import type { GitHub } from "../github/ports.js";
+import { findTeamGroup, type AuditLog } from "./runner-groups.js";
+
+export interface RepoPolicy {
+  minRepoPermission: RepoPermission;
+}
+
+/** Resolves names to ids, refusing the whole request (403, nothing changed) if any repository is not allowed. */
+async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<Map<string, number>> {
+  const teamRepos = (await github.org.teamRepositories(teamSlug)) ?? [];
+  const byName = new Map(teamRepos.map((r) => [r.name.toLowerCase(), r]));
+  const refused: string[] = [];
+  const ids = new Map<string, number>();
+  for (const name of names) {
+    const repo = byName.get(name.toLowerCase());
+    if (!repo) refused.push(`${name} (not a repository of team ${teamSlug})`);
+    else if (!atLeast(repo.permission, policy.minRepoPermission)) {
+      refused.push(`${name} (team ${teamSlug} has ${repo.permission ?? "no"} access; ${policy.minRepoPermission} is needed)`);
+    } else ids.set(repo.name, repo.id);
+  }
+  if (refused.length > 0) {
+    throw new AppError("REPOSITORY_NOT_ALLOWED", `Repositories not allowed, nothing was changed: ${refused.join("; ")}`);
+  }
+  return ids;
+}
+
+/**
+ * Applies one GitHub call per repository, in order. If one fails, the answer says exactly which ones
+ * were applied before it, so the caller can retry the rest.
+ */
+async function applyEach(names: Map<string, number>, verb: string, apply: (id: number) => Promise<void>, audit: (name: string, id: number) => void): Promise<void> {
+  const applied: string[] = [];
+  for (const [name, id] of names) {
+    try {
+      await apply(id);
+    } catch (error) {
+      const cause = error instanceof AppError ? error : undefined;
+      const done = applied.length > 0 ? `${verb} ${applied.join(", ")} before the failure; ` : `nothing was ${verb}; `;
+      throw new AppError(cause?.code ?? "GITHUB_UNAVAILABLE", `${done}repository ${name} failed: ${cause?.message ?? "unknown error"}`, {
+        cause: error,
+        ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }),
+      });
+    }
+    applied.push(name);
+    audit(name, id);
+  }
+}
+
+export async function addRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
+  const group = await findTeamGroup(github, teamSlug);
+  const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
+  await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
+    audit.audit("runner-group.repository-added", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+  );
+  return "Successfully added repositories to runner group";
+}
+
+/** Replaces the group's repositories with exactly these, in one GitHub call. */
+export async function setRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
+  const group = await findTeamGroup(github, teamSlug);
+  const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
+  await github.org.setGroupRepositories(group.id, [...ids.values()]);
+  audit.audit("runner-group.repositories-set", { team: teamSlug, groupId: group.id, repositories: [...ids.keys()] });
+  return "Successfully added repositories to runner group";
+}
+
+/** Removing a repository that is not in the group is not an error: the caller's wish already holds. */
+export async function removeRepos(github: GitHub, audit: AuditLog, teamSlug: string, names: string[]): Promise<string> {
+  const group = await findTeamGroup(github, teamSlug);
+  const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
+  const toRemove = new Map<string, number>();
+  for (const name of names) {
+    const repo = inGroup.get(name.toLowerCase());
+    if (repo) toRemove.set(repo.name, repo.id);
+  }
+  await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
+    audit.audit("runner-group.repository-removed", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+  );
+  return "Successfully removed repositories from runner group";
+}

@@ -1,0 +1,81 @@
+/**
+ * The team's runner group: create, delete, describe. The group carries the team's slug as its name.
+ */
+import { AppError } from "../domain/errors.js";
+import { groupNameForTeam, type RunnerGroup, type Runner } from "../domain/runner-group.js";
+import type { GitHub } from "../github/ports.js";
+
+export interface AuditLog {
+  /** one line per change made on GitHub */
+  audit(action: string, fields: Record<string, unknown>): void;
+}
+
+/** The team's group, or 404. Never the organization's Default group, whatever the team is called. */
+export async function findTeamGroup(github: GitHub, teamSlug: string): Promise<RunnerGroup> {
+  const group = await github.org.findRunnerGroup(groupNameForTeam(teamSlug));
+  if (!group || group.isDefault) {
+    throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group not found: ${teamSlug} (create it with group-create)`);
+  }
+  return group;
+}
+
+export async function createGroup(github: GitHub, audit: AuditLog, teamSlug: string): Promise<string> {
+  const group = await github.org.createRunnerGroup(groupNameForTeam(teamSlug));
+  audit.audit("runner-group.created", { team: teamSlug, groupId: group.id });
+  return `Runner group created successfully: ${group.name}`;
+}
+
+/**
+ * Deleting a group on GitHub moves its runners into the Default group, where every repository of the
+ * organization could use them. So a group with runners is only deleted with `force`, and then its
+ * runners are deleted first.
+ */
+export async function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, force: boolean): Promise<string> {
+  const group = await findTeamGroup(github, teamSlug);
+  const runners = await github.org.groupRunners(group.id);
+  if (runners.length > 0 && !force) {
+    throw new AppError(
+      "RUNNER_GROUP_HAS_RUNNERS",
+      `Runner group ${teamSlug} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
+        "deleting it would move them into the Default group. Remove them first, or pass force=true to delete them with the group",
+    );
+  }
+  const deleted: string[] = [];
+  for (const runner of runners) {
+    try {
+      await github.org.deleteRunner(runner.id);
+    } catch (error) {
+      const done = deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "";
+      const cause = error instanceof AppError ? error : undefined;
+      throw new AppError(
+        cause?.code ?? "GITHUB_UNAVAILABLE",
+        `${done}runner ${runner.name} could not be deleted (${cause?.message ?? "unknown error"}), so runner group ${teamSlug} was not deleted`,
+        { cause: error, ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }) },
+      );
+    }
+    deleted.push(runner.name);
+    audit.audit("runner.deleted", { team: teamSlug, groupId: group.id, runnerId: runner.id, runner: runner.name });
+  }
+  await github.org.deleteRunnerGroup(group.id);
+  audit.audit("runner-group.deleted", { team: teamSlug, groupId: group.id, runnersDeleted: deleted.length });
+  return `Runner group deleted successfully: ${teamSlug}`;
+}
+
+export interface GroupListing {
+  /** the original's two fields: names only */
+  repos: string[];
+  runners: string[];
+  group: { id: number; name: string; visibility: string };
+  runnerDetails: Array<Pick<Runner, "id" | "name" | "os" | "status" | "busy" | "labels">>;
+}
+
+export async function listGroup(github: GitHub, teamSlug: string): Promise<GroupListing> {
+  const group = await findTeamGroup(github, teamSlug);
+  const [repos, runners] = await Promise.all([github.org.groupRepositories(group.id), github.org.groupRunners(group.id)]);
+  return {
+    repos: repos.map((r) => r.name),
+    runners: runners.map((r) => r.name),
+    group: { id: group.id, name: group.name, visibility: group.visibility },
+    runnerDetails: runners.map(({ id, name, os, status, busy, labels }) => ({ id, name, os, status, busy, labels })),
+  };
+}
