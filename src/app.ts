@@ -44,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxyHops ?? 0);
   app.set("query parser", "simple");
+  // Answers are never cached (no-store), so validators only cost a hash of every body, tokens included.
+  app.set("etag", false);
 
   app.use(requestId);
   app.use(helmet());

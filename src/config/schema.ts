@@ -28,7 +28,7 @@ export interface Config {
     logDirectory: string;
     /** delete rotated files older than this many days; at least 1 unless ephemeral */
     maxAgeDays: number;
-    /** keep at most this many rotated files; 0 = no count limit (maxAgeDays still applies), as in the Go original */
+    /** keep at most this many rotated files; 0 = keep by age (maxAgeDays) instead: the rotation library does one or the other */
     maxBackups: number;
     /** rotate when the file reaches this many megabytes; at least 1 unless ephemeral */
     maxSizeMB: number;

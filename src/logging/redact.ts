@@ -80,6 +80,11 @@ const CREDENTIAL = String.raw`[A-Za-z0-9\-._~+/]+=*`;
 const VALUE = String.raw`[^\s"'\x60,;{}\[\]\\&#]+`;
 /** The key names of SECRET_KEY_NAMES as they appear in text, for the pattern below. */
 const TEXT_SECRET_KEY = `(?:${["authorization", "token", "secret", "password", "passphrase", "private_key", "privatekey", "private-key", "privatekeypem", "cookie", "jit_config", "credential", "jwt", "api_key", "apikey"].map(anyCase).join("|")})s?`;
+/**
+ * Where a word starts: after anything but a letter, digit or "_", and also right after a URL escape
+ * ("%20AABF…") or a JSON escape ("\\nBearer …"), whose last character is a letter or digit.
+ */
+const WORD_START = String.raw`(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2})|(?<=\\[nrtbf]))`;
 const AUTH_SCHEMES = ["Bearer", "token", "Basic", "Digest", "JWT", "RemoteAuth", "Negotiate"].map(anyCase).join("|");
 
 /**
@@ -96,9 +101,9 @@ const SHAPES = new RegExp(
     // "https://user:password@host", "https://x-access-token:ghs_…@github.com"
     String.raw`(?<=:\/\/)(?<userinfo>[^\s:@/]*):(?<password>[^\s@/]+)@`,
     // "?access_token=X", "&client_secret=X", "password=X"
-    String.raw`(?<![A-Za-z0-9_])(?<paramName>access_token|refresh_token|client_secret|token|password|jwt)=(?<paramValue>${VALUE})`,
+    String.raw`${WORD_START}(?<paramName>access_token|refresh_token|client_secret|token|password|jwt)=(?<paramValue>${VALUE})`,
     // "Bearer X", "token X", "Basic X" in free text: only when X looks like a credential (see below).
-    String.raw`(?<![A-Za-z0-9])(?<scheme>${AUTH_SCHEMES})(?<schemeSpace>\s+)(?<schemeValue>${CREDENTIAL})`,
+    String.raw`${WORD_START}(?<scheme>${AUTH_SCHEMES})(?<schemeSpace>\s+)(?<schemeValue>${CREDENTIAL})`,
     // Fine-grained personal access tokens. No word boundary asked for, here and below: "%20ghp_…" in a
     // URL-encoded header must be caught too, and a false "…ghs_[REDACTED]" costs nothing.
     String.raw`github_pat_[A-Za-z0-9_]+`,
@@ -108,9 +113,9 @@ const SHAPES = new RegExp(
     String.raw`(?<![A-Za-z0-9.])v1\.[0-9a-f]{40}(?![0-9a-f])`,
     // JWTs: base64url of '{"' starts with "eyJ"; the signature is empty for alg "none".
     String.raw`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`,
-    // Runner registration and removal tokens: 29 upper-case base-32 characters standing alone (or after a
-    // URL escape such as "%20"). Digits 0-9 rather than 2-7, so a shape GitHub might widen to is caught too.
-    String.raw`(?:(?<![A-Za-z0-9_])|(?<=%[0-9A-Fa-f]{2}))(?<runner>[A-Z0-9]{29})(?![A-Za-z0-9_])`,
+    // Runner registration and removal tokens: 29 upper-case base-32 characters standing alone as a word.
+    // Digits 0-9 rather than 2-7, so a shape GitHub might widen to is caught too.
+    String.raw`${WORD_START}(?<runner>[A-Z0-9]{29})(?![A-Za-z0-9_])`,
   ].join("|"),
   "g",
 );

@@ -43,7 +43,7 @@ function parseJsonLines(text: string): Array<Record<string, unknown>> {
 async function writePaced(log: Logger, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     log.info("line", { i, padding: "x".repeat(200) });
-    await sleep(5);
+    await sleep(10);
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { describe, test, type TestContext } from "node:test";
+import fc from "fast-check";
 import { manualClock } from "../../../src/clock.js";
 import { createLogFormat, createLogger, type Logger } from "../../../src/logging/create-logger.js";
 import { isSecretKey, redactString, redactValue } from "../../../src/logging/redact.js";
@@ -200,6 +201,35 @@ describe("redaction in log lines, for every credential shape", () => {
     assertAbsent(info[MESSAGE] as string, opaque);
     assert.deepEqual(JSON.parse(info[MESSAGE] as string), { level: "info", message: "minted", token: "[REDACTED]", runnerGroupId: 3, timestamp: "2026-01-01T00:00:00.000Z" });
   });
+});
+
+describe("redactString, for any surrounding text", () => {
+  const word = (alphabet: string, length: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: length, maxLength: length });
+  const hex40 = word("0123456789abcdef", 40);
+  const b64url = fc.string({ unit: fc.constantFrom(...BASE62, "-", "_"), minLength: 4, maxLength: 60 });
+  const secrets: Array<[string, fc.Arbitrary<{ text: string; secret: string }>]> = [
+    ["gh?_ tokens", fc.tuple(fc.constantFrom("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), word(BASE62, 36)).map(([p, body]) => ({ text: p + body, secret: body }))],
+    ["github_pat_ tokens", fc.tuple(word(BASE62, 22), word(BASE62, 59)).map(([a, b]) => ({ text: `github_pat_${a}_${b}`, secret: `${a}_${b}` }))],
+    ["runner tokens", word(BASE32, 29).map((t) => ({ text: t, secret: t }))],
+    ["JWTs", fc.tuple(b64url, b64url, b64url).map(([h, p, sig]) => ({ text: `eyJ${h}.${p}.${sig}`, secret: `${h}.${p}.${sig}` }))],
+    ["Bearer, token and Basic credentials", fc.tuple(fc.constantFrom("Bearer", "token", "Basic", "bearer", "TOKEN"), hex40).map(([scheme, t]) => ({ text: `${scheme} ${t}`, secret: t }))],
+    ["Authorization headers", fc.tuple(fc.constantFrom("Authorization: ", "authorization=", '"authorization":"', "Proxy-Authorization: token "), hex40).map(([h, t]) => ({ text: h + t, secret: t }))],
+    ["private keys", fc.constantFrom(RSA_PRIVATE_KEY, EC_PRIVATE_KEY).map((pem) => ({ text: pem, secret: pemBody(pem) }))],
+  ];
+  // Anything may surround a credential, as long as something other than a letter or digit separates them.
+  const separator = fc.constantFrom(" ", "\n", "\t", ":", "=", '"', "'", ",", ";", "(", ")", "[", "]", "{", "}", "/", "?", "&", "#", "<", ">", ".", "-", "+", "%20", "%3D", "\\n", "\\t");
+  const around = fc.string({ unit: "binary", maxLength: 40 });
+
+  for (const [kind, arbitrary] of secrets) {
+    test(`when ${kind} sit anywhere in arbitrary text, then none of their secret part is left`, () => {
+      fc.assert(
+        fc.property(around, separator, arbitrary, separator, around, (before, sep1, { text, secret }, sep2, after) => {
+          assertAbsent(redactString(before + sep1 + text + sep2 + after), secret);
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  }
 });
 
 describe("redaction by key name", () => {

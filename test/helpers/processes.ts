@@ -1,0 +1,62 @@
+/**
+ * Running our entry points as real processes (through tsx, so no build is needed) and reading what
+ * they print, with every wait bounded.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { resolve } from "node:path";
+
+export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+const TSX = import.meta.resolve("tsx");
+
+export interface Spawned {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** resolves with the first stdout match of `pattern`, or rejects after `timeoutMs` or on exit */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+export function spawnEntry(entry: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Spawned {
+  const child = spawn(process.execPath, ["--import", TSX, resolve(REPO_ROOT, entry), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor: (pattern, timeoutMs = 15_000) =>
+      new Promise((done, fail) => {
+        const check = () => {
+          const match = pattern.exec(out);
+          if (!match) return false;
+          cleanup();
+          done(match);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          fail(new Error(`timed out waiting for ${pattern}; stdout: ${out}\nstderr: ${err}`));
+        }, timeoutMs);
+        const onExit = (code: number | null) => {
+          cleanup();
+          fail(new Error(`exited ${code} before ${pattern}; stdout: ${out}\nstderr: ${err}`));
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          child.stdout.off("data", check);
+          child.off("exit", onExit);
+        };
+        if (check()) return;
+        child.stdout.on("data", check);
+        child.once("exit", onExit);
+      }),
+  };
+}
