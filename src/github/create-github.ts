@@ -29,7 +29,7 @@ export interface GitHubOptions {
   /** globalThis.fetch in production; the simulator's fetch in tests */
   fetch?: typeof globalThis.fetch;
   log: GitHubLog;
-  /** abort one GitHub call after this long */
+  /** abort one GitHub call after this long, its retries included (they share one deadline) */
   timeoutMs?: number;
   /** retries of a failed idempotent call (5xx, dropped connection); 0 in tests that must see GitHub's first answer */
   retries?: number;
@@ -68,9 +68,11 @@ export function createGitHub(options: GitHubOptions): GitHub {
     octokit.hook.wrap("request", async (request, requestOptions) => {
       const started = performance.now();
       const route = `${requestOptions.method} ${requestOptions.url}`;
-      const signal = requestOptions.request?.signal ?? AbortSignal.timeout(timeoutMs);
+      // before-after-hook hands every wrapper the same options object, and ignores what a wrapper passes
+      // on to the next one: so the signal is set on that object, where the inner hooks and fetch see it.
+      requestOptions.request = { ...requestOptions.request, signal: requestOptions.request?.signal ?? AbortSignal.timeout(timeoutMs) };
       try {
-        const response = await request({ ...requestOptions, request: { ...requestOptions.request, signal } });
+        const response = await request(requestOptions);
         log.debug(`GitHub ${route} ${response.status}`, { durationMs: Math.round(performance.now() - started) });
         return response;
       } catch (error) {

@@ -143,6 +143,17 @@ describe("GitHub's failures", () => {
     assert.match(limited.body.Error, /rate limit/);
   });
 
+  test("when GitHub does not answer in time, then 504 and the request does not hang", async (t) => {
+    const app = await startTestApp({ githubTimeoutMs: 100 });
+    t.after(() => app.close());
+    app.sim.faults.delayNext("POST /orgs/{org}/actions/runners/registration-token", 5_000);
+    const started = performance.now();
+    const { status, body } = await app.call("GET", "/api/v1/token-register", register);
+    assert.deepEqual([status, body.Code], [504, 504]);
+    assert.match(body.Error, /did not answer in time while creating a runner registration token/);
+    assert.ok(performance.now() - started < 2_000);
+  });
+
   test("when GitHub refuses the caller's token check with 5xx, then 502, not 401", async (t) => {
     const app = await startTestApp();
     t.after(() => app.close());

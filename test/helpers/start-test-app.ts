@@ -40,6 +40,8 @@ export interface TestAppOptions {
   simulator?: SimulatorOptions;
   rateLimit?: Partial<AppDeps["rateLimit"]>;
   minRepoPermission?: AppDeps["policy"]["minRepoPermission"];
+  /** abort one GitHub call after this long (createGitHub's timeoutMs) */
+  githubTimeoutMs?: number;
   /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
   throttleAndRetry?: boolean;
 }
@@ -82,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log: logger,
     retries: 0,
     throttleAndRetry: options.throttleAndRetry ?? false,
+    ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
   });
   const app = createApp({
     github,
