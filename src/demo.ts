@@ -39,7 +39,9 @@ async function main(): Promise<void> {
       rateLimit: 50,
       ipRateLimit: 200,
       tls: { enabled: true, certFile: `${tlsDir}/cert.pem`, keyFile: `${tlsDir}/key.pem` },
+      shutdownGraceSeconds: 5,
     },
+    github: { timeoutSeconds: 30, callTimeoutSeconds: 10, retries: 2 },
     policy: { minRepoPermission: "write" },
   };
   const service = await startService(config);

@@ -33,6 +33,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     privateKeyPem: config.privateKeyPem,
     baseUrl: config.baseUrl,
     log,
+    timeoutMs: config.github.callTimeoutSeconds * 1000,
+    retries: config.github.retries,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const app = createApp({
@@ -43,7 +45,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   let server;
   try {
-    server = await startServer(app, config.server);
+    server = await startServer(app, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000 });
   } catch (error) {
     log.error("cannot listen", { address: config.server.address, port: config.server.port, error });
     await logging.close();

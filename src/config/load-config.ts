@@ -331,20 +331,21 @@ function resolvePrivateKey(file: Record<string, unknown>, env: Env, readFile: (p
 // ---- TLS files ----
 
 /** server.tls's fields that are valid on their own, so the files are checked even when another key is wrong. */
-function tlsFields(raw: unknown): { enabled: boolean; certFile?: string; keyFile?: string } {
+function tlsFields(raw: unknown): { enabled: boolean; certFile?: string; keyFile?: string; clientCAFile?: string } {
   const tls = valueAt(raw, ["server", "tls"]);
-  const { enabled, certFile, keyFile } = tlsSchema.shape;
+  const { enabled, certFile, keyFile, clientCAFile } = tlsSchema.shape;
   return {
     enabled: enabled.safeParse(valueAt(tls, ["enabled"])).data ?? false,
     certFile: certFile.safeParse(valueAt(tls, ["certFile"])).data,
     keyFile: keyFile.safeParse(valueAt(tls, ["keyFile"])).data,
+    clientCAFile: clientCAFile.safeParse(valueAt(tls, ["clientCAFile"])).data,
   };
 }
 
-function tlsFindings(tls: { enabled: boolean; certFile?: string; keyFile?: string }, readFile: (path: string) => string): Finding[] {
+function tlsFindings(tls: { enabled: boolean; certFile?: string; keyFile?: string; clientCAFile?: string }, readFile: (path: string) => string): Finding[] {
   if (!tls.enabled) return [];
   const findings: Finding[] = [];
-  const read = (key: "certFile" | "keyFile", path: string): string | undefined => {
+  const read = (key: "certFile" | "keyFile" | "clientCAFile", path: string): string | undefined => {
     try {
       return readFile(path);
     } catch (error) {
@@ -377,6 +378,14 @@ function tlsFindings(tls: { enabled: boolean; certFile?: string; keyFile?: strin
     const message = `${tls.keyFile ?? ""} is not the private key of the certificate in ${tls.certFile ?? ""}`;
     findings.push({ path: ["server", "tls", "keyFile"], message });
   }
+  const caText = tls.clientCAFile === undefined ? undefined : read("clientCAFile", tls.clientCAFile);
+  if (caText !== undefined) {
+    try {
+      new X509Certificate(caText);
+    } catch {
+      findings.push({ path: ["server", "tls", "clientCAFile"], message: `${tls.clientCAFile ?? ""} is not a PEM certificate` });
+    }
+  }
   return findings;
 }
 
@@ -408,8 +417,11 @@ function toConfig(file: ConfigFile, privateKeyPem: string): Config {
         enabled: server.tls.enabled,
         ...(server.tls.certFile !== undefined && { certFile: server.tls.certFile }),
         ...(server.tls.keyFile !== undefined && { keyFile: server.tls.keyFile }),
+        ...(server.tls.clientCAFile !== undefined && { clientCAFile: server.tls.clientCAFile }),
       },
+      shutdownGraceSeconds: server.shutdownGraceSeconds,
     },
+    github: { ...file.github },
     policy: { minRepoPermission: file.policy.minRepoPermission },
   };
 }

@@ -42,7 +42,17 @@ export interface Config {
     /** requests per second per client address, counted before authentication; fractions allowed */
     ipRateLimit: number;
     /** when enabled, certFile and keyFile are set, readable, parse, and belong together */
-    tls: { enabled: boolean; certFile?: string; keyFile?: string };
+    tls: { enabled: boolean; certFile?: string; keyFile?: string; clientCAFile?: string };
+    /** on SIGTERM, how long requests in flight may take to finish before their connections are cut */
+    shutdownGraceSeconds: number;
+  };
+  github: {
+    /** the most one caller request may wait on GitHub in total, all its GitHub calls and retries included */
+    timeoutSeconds: number;
+    /** the most one GitHub call may take, its retries included */
+    callTimeoutSeconds: number;
+    /** retries of a GitHub call that failed in a way that is safe to repeat (5xx, dropped connection) */
+    retries: number;
   };
   policy: { minRepoPermission: RepoPermission };
 }
@@ -164,9 +174,15 @@ export const tlsSchema = z
       enabled: flag.default(false),
       certFile: text("expected the path of a PEM certificate file").optional(),
       keyFile: text("expected the path of a PEM private key file").optional(),
+      clientCAFile: text("expected the path of a PEM file of CA certificates").optional(),
     },
     { error: MAPPING },
   )
+  .refine((t) => !(t.enabled !== true && t.clientCAFile !== undefined), {
+    ...always,
+    path: ["clientCAFile"],
+    error: "needs server.tls.enabled: true (client certificates are part of TLS)",
+  })
   .refine((t) => !(t.enabled === true && t.certFile === undefined), {
     ...always,
     path: ["certFile"],
@@ -219,6 +235,14 @@ const server = z.object({
   // Generous, because a CI fleet often reaches us from one NAT address; it exists to stop floods of bad tokens.
   ipRateLimit: positiveNumber(EXPECTED_RATE).default(100),
   tls: tlsSchema.prefault({}),
+  // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 by default): finish before that.
+  shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
+}, { error: MAPPING });
+
+const github = z.object({
+  timeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(30),
+  callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(10),
+  retries: integer("expected a whole number of retries, 0 to 10", 0, 10).default(2),
 }, { error: MAPPING });
 
 export const configFileSchema = z
@@ -234,6 +258,7 @@ export const configFileSchema = z
     rateLimit: positiveNumber(EXPECTED_RATE).optional(),
     logging: logging.prefault({}),
     server: server.prefault({}),
+    github: github.prefault({}),
     policy: z
       .object({
         // write, because whoever can push to a repository can already run its workflows with its secrets.

@@ -120,7 +120,8 @@ const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privateKeyPem
     maxBackups: 3,
     maxSizeMB: 100,
   },
-  server: { address: "0.0.0.0", port: 8443, rateLimit: 10, ipRateLimit: 100, tls: { enabled: false } },
+  server: { address: "0.0.0.0", port: 8443, rateLimit: 10, ipRateLimit: 100, tls: { enabled: false }, shutdownGraceSeconds: 20 },
+  github: { timeoutSeconds: 30, callTimeoutSeconds: 10, retries: 2 },
   policy: { minRepoPermission: "write" },
 };
 
@@ -222,7 +223,8 @@ describe("parseConfig: files that are valid", () => {
       privateKeyPem: PKCS1,
       baseUrl: "https://ghe.example.com/api/v3",
       logging: { compress: true, ephemeral: true, level: "debug", logDirectory: "/srv/logs", maxAgeDays: 7, maxBackups: 10, maxSizeMB: 50 },
-      server: { address: "127.0.0.1", port: 9443, rateLimit: 2.5, ipRateLimit: 40, tls: { enabled: false } },
+      server: { address: "127.0.0.1", port: 9443, rateLimit: 2.5, ipRateLimit: 40, tls: { enabled: false }, shutdownGraceSeconds: 5 },
+      github: { timeoutSeconds: 12, callTimeoutSeconds: 4, retries: 1 },
       policy: { minRepoPermission: "maintain" },
     } satisfies Config);
     assert.deepEqual(warnings, []);
@@ -300,6 +302,7 @@ describe("parseConfig: files written for the Go original", () => {
       rateLimit: 5,
       ipRateLimit: 100,
       tls: { enabled: false, certFile: "/etc/ssl/server.crt", keyFile: "/etc/ssl/server.key" },
+      shutdownGraceSeconds: 20,
     });
     assert.deepEqual(warnings, ["go-original.yml:24: environment: is not a known key; ignored"]);
   });
