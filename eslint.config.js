@@ -20,7 +20,18 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: "readonly", console: "readonly" },
+    },
+  },
+  {
+    // The API docs page's script runs in the browser, next to Swagger UI's bundle.
+    files: ["src/http/docs/*.js"],
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { window: "writable", SwaggerUIBundle: "readonly" },
+    },
   },
   {
     // The simulator is an island: it stands in for GitHub and must not lean on the server it is testing.

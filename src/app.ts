@@ -12,6 +12,8 @@ import { errorHandler, notFound } from "./http/middleware/error-handler.js";
 import { perAddressLimit, perUserLimit } from "./http/middleware/rate-limit.js";
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
+import { onlyMethods } from "./http/middleware/only-methods.js";
+import { openApiValidator, specRoutes } from "./http/openapi.js";
 import { v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 
@@ -52,8 +54,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(noStore);
   app.use(requestLog(deps.log));
 
-  app.get("/healthz", (_req, res) => sendSuccess(res, "ok"));
-  app.get("/readyz", async (_req, res) => {
+  app.all("/healthz", onlyMethods(["GET"]), (_req, res) => sendSuccess(res, "ok"));
+  app.all("/readyz", onlyMethods(["GET"]), async (_req, res) => {
     try {
       await deps.github.org.checkInstallation();
       sendSuccess(res, "ready");
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(perAddressLimit({ perSecond: deps.rateLimit.perAddress, ...(deps.rateLimit.addressStore ? { store: deps.rateLimit.addressStore } : {}) }));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
+  app.use("/api/v1", specRoutes());
+  app.use(openApiValidator());
   app.use(
     "/api/v1",
     v1Router({

@@ -10,6 +10,7 @@ import { createGitHub } from "../../src/github/create-github.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startServer } from "../../src/server.js";
 import { createSimulator, demoSeed, type SeedInput, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
+import { assertMatchesContract } from "./api-contract.js";
 import { createLogSink, type LogSink } from "./log-sink.js";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -116,7 +117,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       } catch {
         // not JSON: keep the text, so the test can show what came
       }
-      return { status: response.status, headers: response.headers as unknown as Headers, body: parsed };
+      const responseHeaders = response.headers as unknown as Headers;
+      // Every answer of every test is held to openapi.yaml.
+      assertMatchesContract(method, url.pathname, response.status, responseHeaders, parsed);
+      return { status: response.status, headers: responseHeaders, body: parsed };
     },
     async close() {
       await server.close();

@@ -11,7 +11,8 @@ import { identifyCaller, requireActiveMaintainer } from "../../services/access.j
 import { addRepos, removeRepos, setRepos } from "../../services/group-repos.js";
 import { createGroup, deleteGroup, listGroup, type AuditLog } from "../../services/runner-groups.js";
 import { registrationToken, removeToken } from "../../services/runner-tokens.js";
-import { sendError, sendSuccess } from "../envelope.js";
+import { sendSuccess } from "../envelope.js";
+import { onlyMethods } from "../middleware/only-methods.js";
 import { parseAuthorization, parseForce, parseRepos, parseTeam } from "../parse.js";
 
 export interface V1Deps {
@@ -85,18 +86,6 @@ export const V1_ROUTES: readonly V1Route[] = [
     run: ({ deps, audit, team }) => removeToken(deps.github, audit, team),
   },
 ];
-
-/** Express maps HEAD onto GET; here a GET may change things, so every method is checked explicitly. */
-function onlyMethods(methods: string[]): RequestHandler {
-  return (req, res, next) => {
-    if (methods.includes(req.method)) {
-      next();
-      return;
-    }
-    res.setHeader("Allow", methods.join(", "));
-    sendError(res, 405, `Method ${req.method} is not allowed on ${req.path}; use ${methods.join(" or ")}`);
-  };
-}
 
 function auditLogFor(log: Logger, res: Response): AuditLog {
   return {
