@@ -88,7 +88,8 @@ describe("GET /api/v1/openapi.yaml and /api/v1/docs", () => {
   test("when a request breaks the description, then the validator refuses it with 400 in the envelope before GitHub is asked", async (t) => {
     const app = await startTestApp();
     t.after(() => app.close());
-    for (const query of [{ team: "platform", unknown: "x" }, { team: "x".repeat(101) }, { team: "pl atform" }]) {
+    const queries: Array<Record<string, string>> = [{ team: "platform", unknown: "x" }, { team: "x".repeat(101) }, { team: "pl atform" }];
+    for (const query of queries) {
       const { status, body } = await app.call("GET", "/api/v1/token-register", { token: "whatever", query });
       assert.deepEqual([status, body.Code], [400, 400], JSON.stringify(query));
     }
