@@ -2,7 +2,19 @@
  * Builds the GitHub clients: one Octokit class with our base URL, fetch, API version, throttling and
  * retry, handed to @octokit/app for the installation; a lighter client per caller for GET /user.
  * The only place (with its siblings in src/github/) that imports @octokit/*.
+ *
+ * What a call may cost, in time and in repeats:
+ * - Retries (plugin-retry) only for 5xx answers and failed connections, and only where a repeat is safe:
+ *   GET, PUT, DELETE, runner tokens and installation tokens (a second token is harmless). The one POST
+ *   that must not repeat (creating a runner group) says `request: { retries: 0 }`.
+ * - A rate-limited call (plugin-throttling) is retried once, when GitHub's wait is short and ends before
+ *   the deadline; otherwise the caller gets 503 with Retry-After at once.
+ * - Deadlines: each call has `timeoutMs`, its retries included, and every call made for one caller
+ *   request shares that request's `requestTimeoutMs` (see `withDeadline`). Past either, the fetch in
+ *   flight is aborted, no retry is planned or sent, and whatever the plugins are still waiting on is
+ *   abandoned: the caller has its 504 on time.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { App } from "@octokit/app";
 import { retry } from "@octokit/plugin-retry";
@@ -29,14 +41,18 @@ export interface GitHubOptions {
   /** globalThis.fetch in production; the simulator's fetch in tests */
   fetch?: typeof globalThis.fetch;
   log: GitHubLog;
-  /** abort one GitHub call after this long, its retries included (they share one deadline) */
+  /** abort one GitHub call after this long, its retries included (config github.callTimeoutSeconds) */
   timeoutMs?: number;
+  /** the most one caller request may wait on GitHub, all its calls and retries included (config github.timeoutSeconds) */
+  requestTimeoutMs?: number;
   /** retries of a failed idempotent call (5xx, dropped connection); 0 in tests that must see GitHub's first answer */
   retries?: number;
   /** wait before retry n is n² × this (plugin-retry's retryAfterBaseValue) */
   retryBaseMs?: number;
   /** a rate-limited call is retried once when GitHub asks us to wait at most this long */
   maxRetryAfterSeconds?: number;
+  /** how long one second of GitHub's `retry-after` is waited: 1000; tests shrink it to stay fast */
+  retryAfterUnitMs?: number;
   /**
    * Octokit's throttling and retry plugins (default on). Tests that must see GitHub's first answer, fast,
    * turn them off, as Probot's do: each adds a few milliseconds of scheduling to every call.
@@ -51,32 +67,110 @@ export interface GitHubOptions {
 /** The REST API version we are written against. GitHub's 2026-03-10 version has breaking changes. */
 const API_VERSION = "2022-11-28";
 
+/**
+ * One retry of a rate-limited call at most, as terraform-aws-github-runner does: GitHub asks clients to
+ * back off from secondary limits, and a caller waiting minutes behind us is worse off than one told
+ * "503, Retry-After: N" at once.
+ */
+const MAX_RATE_LIMIT_RETRIES = 1;
+
+/**
+ * Statuses plugin-retry must not repeat: every 4xx we can get. Its default list lacks 409 (a conflict
+ * stays one) and 429 (a secondary rate limit, which is the throttling plugin's to decide), so what is
+ * left to retry is 5xx and failed connections (which @octokit/request reports as 500).
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+
+/** A point in time (performance.now(), immune to clock steps and Date mocks) and the signal that fires there. */
+interface Deadline {
+  signal: AbortSignal;
+  at: number;
+}
+
+const deadlineIn = (ms: number): Deadline => ({ signal: AbortSignal.timeout(ms), at: performance.now() + ms });
+const remainingMs = (deadline: Deadline) => deadline.at - performance.now();
+const sooner = (a: Deadline | undefined, b: Deadline): Deadline =>
+  a === undefined ? b : { signal: AbortSignal.any([a.signal, b.signal]), at: Math.min(a.at, b.at) };
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as it fires, whatever `work` is still
+ * waiting on (a Bottleneck queue, a retry's back-off, @octokit/auth-app's own waits after a 401).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort)).catch(() => undefined);
+  });
+}
+
+/** The `request` options our hooks read and write (plugin-retry's fields are not in Octokit's types). */
+interface CallRequestOptions {
+  signal?: AbortSignal;
+  retries?: number;
+  retryCount?: number;
+}
+
 export function createGitHub(options: GitHubOptions): GitHub {
-  const timeoutMs = options.timeoutMs ?? 10_000;
+  const callTimeoutMs = options.timeoutMs ?? 10_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const retryBaseMs = options.retryBaseMs ?? 500;
+  const retryAfterUnitMs = options.retryAfterUnitMs ?? 1000;
   const maxRetryAfter = options.maxRetryAfterSeconds ?? 5;
   const log = options.log;
+  const baseFetch = options.fetch ?? globalThis.fetch;
 
-  // Retry a rate-limited call once, and only when GitHub's wait is short; otherwise the caller gets 503
-  // with Retry-After at once instead of hanging.
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    log.warn(`GitHub ${kind} rate limit`, { method: request.method, route: request.url, retryAfter, retryCount });
-    return retryCount < 1 && retryAfter <= maxRetryAfter;
+  /** The deadline of the caller request being served, set by withDeadline. */
+  const requestDeadline = new AsyncLocalStorage<Deadline>();
+  /**
+   * Each call's deadline, by its options object: before-after-hook hands every wrapper the same object
+   * (and ignores what a wrapper passes on), and the plugins pass it to the rate-limit handlers too.
+   */
+  const callDeadlines = new WeakMap<object, Deadline>();
+
+  // Every fetch, including those @octokit/auth-app makes on its own to mint tokens, has a deadline, and
+  // none is sent once its deadline has passed (the simulator's fetch, unlike undici's, would send it).
+  const fetchWithDeadline: typeof globalThis.fetch = (input, init) => {
+    const signal = init?.signal ?? sooner(requestDeadline.getStore(), deadlineIn(callTimeoutMs)).signal;
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    return baseFetch(input, { ...init, signal });
   };
 
-  /** Adds a timeout to every call and logs it, with GitHub's route template (never a token). */
+  // Retry a rate-limited call once, and only when GitHub's wait is short and ends before our deadline;
+  // otherwise the caller gets 503 with Retry-After at once instead of hanging.
+  const onLimit =
+    (kind: "primary" | "secondary") =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      const deadline = callDeadlines.get(request);
+      const waitMs = retryAfter * retryAfterUnitMs;
+      const fits = deadline === undefined || waitMs < remainingMs(deadline);
+      const retrying = retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= maxRetryAfter && fits;
+      log.warn(`GitHub ${kind} rate limit`, { method: request.method, route: request.url, retryAfter, retryCount, retrying });
+      return retrying;
+    };
+
+  /**
+   * Outermost hook: gives the call its deadline (the sooner of its own and the caller request's), makes
+   * sure the caller is answered by then, and logs the call with GitHub's route template (never a token).
+   */
   const callPolicy = (octokit: Pick<Octokit, "hook">) => {
     octokit.hook.wrap("request", async (request, requestOptions) => {
       const started = performance.now();
       const route = `${requestOptions.method} ${requestOptions.url}`;
-      // before-after-hook hands every wrapper the same options object, and ignores what a wrapper passes
-      // on to the next one: so the signal is set on that object, where the inner hooks and fetch see it.
-      requestOptions.request = { ...requestOptions.request, signal: requestOptions.request?.signal ?? AbortSignal.timeout(timeoutMs) };
+      const given = requestOptions.request?.signal;
+      const deadline = sooner(requestDeadline.getStore(), deadlineIn(callTimeoutMs));
+      const signal = given ? AbortSignal.any([given, deadline.signal]) : deadline.signal;
+      callDeadlines.set(requestOptions, { signal, at: deadline.at });
+      // Set on the shared options object, where the inner hooks and fetch see it; a copy, because
+      // `request` may still be the very object of the Octokit defaults, which the plugins write into.
+      requestOptions.request = { ...requestOptions.request, signal };
       try {
-        const response = await request(requestOptions);
+        const response = await untilAborted(Promise.resolve(request(requestOptions)), signal);
         log.debug(`GitHub ${route} ${response.status}`, { durationMs: Math.round(performance.now() - started) });
         return response;
       } catch (error) {
-        const status = isRequestError(error) ? error.status : "failed";
+        const status = isRequestError(error) ? error.status : signal.aborted ? "timeout" : "failed";
         log.debug(`GitHub ${route} ${status}`, { durationMs: Math.round(performance.now() - started) });
         throw error;
       }
@@ -84,13 +178,58 @@ export function createGitHub(options: GitHubOptions): GitHub {
     return {};
   };
 
+  /**
+   * Innermost hook (inside throttling and retry, around each attempt): sends nothing once the deadline
+   * has passed, and when an attempt fails, lets plugin-retry plan another only if its back-off
+   * (retryCount² × retryBaseMs), plus as long again as the failed attempt took, ends before the deadline.
+   * Otherwise the caller has GitHub's answer now, rather than a 504 later.
+   */
+  const attemptPolicy = (octokit: Pick<Octokit, "hook">) => {
+    octokit.hook.wrap("request", async (request, requestOptions) => {
+      const deadline = callDeadlines.get(requestOptions);
+      if (!deadline) return request(requestOptions);
+      deadline.signal.throwIfAborted();
+      const started = performance.now();
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        const call = requestOptions.request as CallRequestOptions;
+        const attempt = call.retryCount ?? 0;
+        const nextEndsIn = (attempt + 1) ** 2 * retryBaseMs + (performance.now() - started);
+        if (deadline.signal.aborted || nextEndsIn >= remainingMs(deadline)) {
+          // plugin-retry repeats while `retries` > the retries made so far: make that false.
+          call.retries = Math.min(call.retries ?? 0, attempt);
+        }
+        throw error;
+      }
+    });
+    return {};
+  };
+
+  // Octokit's own messages (deprecations, @octokit/auth-app's retries) go through our redacting logger,
+  // not to the console.
+  // @octokit/rest's request-log plugin writes every call at debug/info (its debug line carries the request
+  // options, headers included) and every failed call at error: our own call line (callPolicy) replaces
+  // those, so they are dropped or kept at debug; warnings stay warnings.
+  const octokitLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message: string, detail?: unknown) => log.warn(`Octokit: ${message}`, detail === undefined ? {} : { detail }),
+    error: (message: string) => log.debug(`Octokit: ${message}`),
+  };
+
   const resilient = options.throttleAndRetry ?? true;
-  const GitHubOctokit = Octokit.plugin(throttling, retry, callPolicy).defaults({
+  // Plugins wrap in order: the first is innermost (just outside the auth hook), the last outermost.
+  const GitHubOctokit = Octokit.plugin(attemptPolicy, throttling, retry, callPolicy).defaults({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: "actions-runner-manager",
     headers: { "x-github-api-version": API_VERSION },
-    request: { fetch: options.fetch ?? globalThis.fetch, retries: options.retries ?? 2 },
-    retry: { enabled: resilient, retryAfterBaseValue: options.retryBaseMs ?? 500 },
+    log: octokitLog,
+    // Not `request: { retries }`: plugin-retry repeats ANY failure whose request options carry `retries`,
+    // 4xx included (its failed-job handler reads that field, not doNotRetry). Only a call that must not
+    // be repeated sets it, to 0.
+    request: { fetch: fetchWithDeadline, log: octokitLog },
+    retry: { enabled: resilient, retries: options.retries ?? 2, retryAfterBaseValue: retryBaseMs, doNotRetry: DO_NOT_RETRY },
   });
 
   // Our own limiter groups, not the plugin's process-wide defaults: those space every write of the process
@@ -105,6 +244,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
     id,
     enabled: resilient,
     ...limiters,
+    retryAfterBaseValue: retryAfterUnitMs,
     onRateLimit: onLimit("primary"),
     onSecondaryRateLimit: onLimit("secondary"),
   });
@@ -142,5 +282,6 @@ export function createGitHub(options: GitHubOptions): GitHub {
         }
       },
     },
+    withDeadline: (work) => requestDeadline.run(deadlineIn(requestTimeoutMs), work),
   };
 }

@@ -19,17 +19,29 @@ function toRunner(r: { id: number; name: string; os: string; status: string; bus
 }
 
 export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHub {
+  /**
+   * Set when GitHub answered 401 to a call made with the installation token: the token may have been
+   * revoked, and @octokit/auth-app would go on using its cached copy for up to an hour. The next call
+   * (or /readyz) mints a fresh one first; if GitHub refuses that too, the App's credentials are refused.
+   */
+  let tokenRefused = false;
+
   /** Runs one GitHub operation, turning its failure into an AppError that says what we were doing. */
   async function run<T>(doing: string, work: (octokit: Octokit) => Promise<T>): Promise<T> {
     let octokit: Octokit;
     try {
       octokit = await client();
+      if (tokenRefused) {
+        await octokit.auth({ type: "installation", refresh: true });
+        tokenRefused = false;
+      }
     } catch (error) {
       throw toAppError(error, "authenticating as the GitHub App");
     }
     try {
       return await work(octokit);
     } catch (error) {
+      if (githubStatus(error) === 401) tokenRefused = true;
       throw toAppError(error, doing);
     }
   }

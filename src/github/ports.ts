@@ -37,7 +37,10 @@ export interface OrgGitHub {
   deleteRunner(runnerId: number): Promise<void>;
   createRegistrationToken(): Promise<MintedToken>;
   createRemoveToken(): Promise<MintedToken>;
-  /** obtains an installation token (from the cache when fresh): proves the App's credentials work */
+  /**
+   * obtains an installation token, from the cache when fresh, minted anew after GitHub answered 401 to
+   * the cached one: proves the App's credentials work
+   */
   checkInstallation(): Promise<void>;
 }
 
@@ -50,4 +53,10 @@ export interface UserGitHub {
 export interface GitHub {
   org: OrgGitHub;
   user: UserGitHub;
+  /**
+   * Runs `work`, and everything it starts, under one deadline (config github.timeoutSeconds): every
+   * GitHub call made inside shares it, retries and waits included. Past it, the call in flight is
+   * aborted, no retry is planned, and later calls fail at once, each as AppError GITHUB_TIMEOUT.
+   */
+  withDeadline<T>(work: () => T): T;
 }

@@ -7,6 +7,7 @@
 import { AppError } from "../domain/errors.js";
 import { atLeast, type RepoPermission } from "../domain/permissions.js";
 import type { GitHub } from "../github/ports.js";
+import { changingGroup } from "./group-lock.js";
 import { findTeamGroup, type AuditLog } from "./runner-groups.js";
 
 export interface RepoPolicy {
@@ -44,7 +45,7 @@ async function applyEach(names: Map<string, number>, verb: string, apply: (id: n
     } catch (error) {
       const cause = error instanceof AppError ? error : undefined;
       const done = applied.length > 0 ? `${verb} ${applied.join(", ")} before the failure; ` : `nothing was ${verb}; `;
-      throw new AppError(cause?.code ?? "GITHUB_UNAVAILABLE", `${done}repository ${name} failed: ${cause?.message ?? "unknown error"}`, {
+      throw new AppError(cause?.code ?? "INTERNAL", `${done}repository ${name} failed: ${cause?.message ?? "an internal error (see the server's log)"}`, {
         cause: error,
         ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }),
       });
@@ -54,35 +55,41 @@ async function applyEach(names: Map<string, number>, verb: string, apply: (id: n
   }
 }
 
-export async function addRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
-  const group = await findTeamGroup(github, teamSlug);
-  const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
-  await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
-    audit.audit("runner-group.repository-added", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
-  );
-  return "Successfully added repositories to runner group";
+export function addRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
+  return changingGroup(github, teamSlug, async () => {
+    const group = await findTeamGroup(github, teamSlug);
+    const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
+    await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
+      audit.audit("runner-group.repository-added", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+    );
+    return "Successfully added repositories to runner group";
+  });
 }
 
 /** Replaces the group's repositories with exactly these, in one GitHub call. */
-export async function setRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
-  const group = await findTeamGroup(github, teamSlug);
-  const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
-  await github.org.setGroupRepositories(group.id, [...ids.values()]);
-  audit.audit("runner-group.repositories-set", { team: teamSlug, groupId: group.id, repositories: [...ids.keys()] });
-  return "Successfully added repositories to runner group";
+export function setRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
+  return changingGroup(github, teamSlug, async () => {
+    const group = await findTeamGroup(github, teamSlug);
+    const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
+    await github.org.setGroupRepositories(group.id, [...ids.values()]);
+    audit.audit("runner-group.repositories-set", { team: teamSlug, groupId: group.id, repositories: [...ids.keys()] });
+    return "Successfully added repositories to runner group";
+  });
 }
 
 /** Removing a repository that is not in the group is not an error: the caller's wish already holds. */
-export async function removeRepos(github: GitHub, audit: AuditLog, teamSlug: string, names: string[]): Promise<string> {
-  const group = await findTeamGroup(github, teamSlug);
-  const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
-  const toRemove = new Map<string, number>();
-  for (const name of names) {
-    const repo = inGroup.get(name.toLowerCase());
-    if (repo) toRemove.set(repo.name, repo.id);
-  }
-  await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
-    audit.audit("runner-group.repository-removed", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
-  );
-  return "Successfully removed repositories from runner group";
+export function removeRepos(github: GitHub, audit: AuditLog, teamSlug: string, names: string[]): Promise<string> {
+  return changingGroup(github, teamSlug, async () => {
+    const group = await findTeamGroup(github, teamSlug);
+    const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
+    const toRemove = new Map<string, number>();
+    for (const name of names) {
+      const repo = inGroup.get(name.toLowerCase());
+      if (repo) toRemove.set(repo.name, repo.id);
+    }
+    await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
+      audit.audit("runner-group.repository-removed", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+    );
+    return "Successfully removed repositories from runner group";
+  });
 }

@@ -4,6 +4,7 @@
 import { AppError } from "../domain/errors.js";
 import { groupNameForTeam, type RunnerGroup, type Runner } from "../domain/runner-group.js";
 import type { GitHub } from "../github/ports.js";
+import { changingGroup } from "./group-lock.js";
 
 export interface AuditLog {
   /** one line per change made on GitHub */
@@ -19,46 +20,67 @@ export async function findTeamGroup(github: GitHub, teamSlug: string): Promise<R
   return group;
 }
 
-export async function createGroup(github: GitHub, audit: AuditLog, teamSlug: string): Promise<string> {
-  const group = await github.org.createRunnerGroup(groupNameForTeam(teamSlug));
-  audit.audit("runner-group.created", { team: teamSlug, groupId: group.id });
-  return `Runner group created successfully: ${group.name}`;
+export function createGroup(github: GitHub, audit: AuditLog, teamSlug: string): Promise<string> {
+  return changingGroup(github, teamSlug, async () => {
+    let group: RunnerGroup;
+    try {
+      group = await github.org.createRunnerGroup(groupNameForTeam(teamSlug));
+    } catch (error) {
+      // No answer, or a 5xx, to a POST that is never repeated: GitHub may have created the group anyway.
+      if (error instanceof AppError && (error.code === "GITHUB_UNAVAILABLE" || error.code === "GITHUB_TIMEOUT")) {
+        throw reported(error, (why) => `${why}; the group may have been created anyway: group-list tells`);
+      }
+      throw error;
+    }
+    audit.audit("runner-group.created", { team: teamSlug, groupId: group.id });
+    return `Runner group created successfully: ${group.name}`;
+  });
+}
+
+/** The failure as the caller's answer: its code and Retry-After kept, its message in what `say` makes of it. */
+function reported(error: unknown, say: (why: string) => string): AppError {
+  const cause = error instanceof AppError ? error : undefined;
+  return new AppError(cause?.code ?? "INTERNAL", say(cause?.message ?? "an internal error; see the server's log"), {
+    cause: error,
+    ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }),
+  });
 }
 
 /**
  * Deleting a group on GitHub moves its runners into the Default group, where every repository of the
  * organization could use them. So a group with runners is only deleted with `force`, and then its
- * runners are deleted first.
+ * runners are deleted first. If a step fails, the answer names every runner already deleted.
  */
-export async function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, force: boolean): Promise<string> {
-  const group = await findTeamGroup(github, teamSlug);
-  const runners = await github.org.groupRunners(group.id);
-  if (runners.length > 0 && !force) {
-    throw new AppError(
-      "RUNNER_GROUP_HAS_RUNNERS",
-      `Runner group ${teamSlug} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
-        "deleting it would move them into the Default group. Remove them first, or pass force=true to delete them with the group",
-    );
-  }
-  const deleted: string[] = [];
-  for (const runner of runners) {
-    try {
-      await github.org.deleteRunner(runner.id);
-    } catch (error) {
-      const done = deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "";
-      const cause = error instanceof AppError ? error : undefined;
+export function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, force: boolean): Promise<string> {
+  return changingGroup(github, teamSlug, async () => {
+    const group = await findTeamGroup(github, teamSlug);
+    const runners = await github.org.groupRunners(group.id);
+    if (runners.length > 0 && !force) {
       throw new AppError(
-        cause?.code ?? "GITHUB_UNAVAILABLE",
-        `${done}runner ${runner.name} could not be deleted (${cause?.message ?? "unknown error"}), so runner group ${teamSlug} was not deleted`,
-        { cause: error, ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }) },
+        "RUNNER_GROUP_HAS_RUNNERS",
+        `Runner group ${teamSlug} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
+          "deleting it would move them into the Default group. Remove them first, or pass force=true to delete them with the group",
       );
     }
-    deleted.push(runner.name);
-    audit.audit("runner.deleted", { team: teamSlug, groupId: group.id, runnerId: runner.id, runner: runner.name });
-  }
-  await github.org.deleteRunnerGroup(group.id);
-  audit.audit("runner-group.deleted", { team: teamSlug, groupId: group.id, runnersDeleted: deleted.length });
-  return `Runner group deleted successfully: ${teamSlug}`;
+    const deleted: string[] = [];
+    const done = () => (deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "");
+    for (const runner of runners) {
+      try {
+        await github.org.deleteRunner(runner.id);
+      } catch (error) {
+        throw reported(error, (why) => `${done()}runner ${runner.name} could not be deleted (${why}), so runner group ${teamSlug} was not deleted`);
+      }
+      deleted.push(runner.name);
+      audit.audit("runner.deleted", { team: teamSlug, groupId: group.id, runnerId: runner.id, runner: runner.name });
+    }
+    try {
+      await github.org.deleteRunnerGroup(group.id);
+    } catch (error) {
+      throw reported(error, (why) => `${done()}runner group ${teamSlug} could not be deleted (${why})`);
+    }
+    audit.audit("runner-group.deleted", { team: teamSlug, groupId: group.id, runnersDeleted: deleted.length });
+    return `Runner group deleted successfully: ${teamSlug}`;
+  });
 }
 
 export interface GroupListing {

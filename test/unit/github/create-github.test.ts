@@ -1,0 +1,80 @@
+/**
+ * createGitHub against an in-process simulator, through the port (no HTTP server): the fetch seam,
+ * what plugin-retry may repeat, and withDeadline's scope.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { generateKeyPairSync } from "node:crypto";
+import { AppError } from "../../../src/domain/errors.js";
+import { createGitHub, type GitHubOptions } from "../../../src/github/create-github.js";
+import { createSimulator, demoSeed, type Simulator } from "../../../src/simulator/index.js";
+
+const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+const quiet = { debug: () => undefined, warn: () => undefined };
+const MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}";
+
+function setUp(options: Partial<GitHubOptions> = {}): { sim: Simulator; github: ReturnType<typeof createGitHub>; fetched: string[] } {
+  const sim = createSimulator({ seed: { ...demoSeed, app: { ...demoSeed.app, privateKey } } });
+  const fetched: string[] = [];
+  const github = createGitHub({
+    org: sim.state.org.login,
+    appId: sim.state.app.id,
+    installationId: sim.state.app.installationId,
+    privateKeyPem: sim.appPrivateKey!,
+    baseUrl: "http://sim.test",
+    fetch: (input, init) => {
+      fetched.push(`${init?.method ?? "GET"} ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
+      return sim.fetch(input, init);
+    },
+    log: quiet,
+    retryBaseMs: 5,
+    ...options,
+  });
+  return { sim, github, fetched };
+}
+
+describe("createGitHub", () => {
+  test("when the App works, then every call, token minting included, goes through the given fetch and never the global one", async (t) => {
+    t.mock.method(globalThis, "fetch", () => {
+      throw new Error("the global fetch was used");
+    });
+    const { github, fetched } = setUp();
+    assert.deepEqual(await github.org.teamMembership("platform", "alice"), { role: "maintainer", state: "active" });
+    await github.org.checkInstallation();
+    assert.deepEqual(fetched, ["POST /app/installations/4242/access_tokens", "GET /orgs/acme/teams/platform/memberships/alice"]);
+  });
+
+  test("when GitHub answers 404 (someone outside the team), then it is asked once, though retries are on", async () => {
+    const { sim, github } = setUp({ retries: 3 });
+    assert.equal(await github.org.teamMembership("platform", "dave"), null);
+    assert.equal(sim.calls(MEMBERSHIP), 1);
+  });
+
+  test("when calls run inside withDeadline, then they share its one deadline; outside, each has only its own timeout", async () => {
+    const { sim, github } = setUp({ requestTimeoutMs: 250, timeoutMs: 5_000 });
+    await github.org.checkInstallation(); // the token, minted before the latency
+    sim.faults.setLatency(100, MEMBERSHIP);
+    const threeCalls = async () => {
+      for (let i = 0; i < 3; i++) await github.org.teamMembership("platform", "alice");
+    };
+    await threeCalls(); // 300 ms outside any deadline: fine
+    const started = performance.now();
+    await assert.rejects(github.withDeadline(threeCalls), (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT");
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 240 && elapsed < 800, `failed after ${Math.round(elapsed)} ms`);
+  });
+
+  test("when the deadline has passed, then the next call fails at once and sends nothing", async () => {
+    const { github, fetched } = setUp({ requestTimeoutMs: 50 });
+    await github.org.checkInstallation();
+    const sent = fetched.length;
+    await assert.rejects(
+      github.withDeadline(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        return github.org.teamMembership("platform", "alice");
+      }),
+      (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT",
+    );
+    assert.equal(fetched.length, sent);
+  });
+});
