@@ -34,6 +34,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     baseUrl: config.baseUrl,
     log,
     timeoutMs: config.github.callTimeoutSeconds * 1000,
+    requestTimeoutMs: config.github.timeoutSeconds * 1000,
     retries: config.github.retries,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
@@ -45,7 +46,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   let server;
   try {
-    server = await startServer(app, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000 });
+    // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
+    server = await startServer(app, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
   } catch (error) {
     log.error("cannot listen", { address: config.server.address, port: config.server.port, error });
     await logging.close();
