@@ -12,9 +12,10 @@ import { errorHandler, notFound } from "./http/middleware/error-handler.js";
 import { perAddressLimit, perUserLimit } from "./http/middleware/rate-limit.js";
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
-import { onlyMethods } from "./http/middleware/only-methods.js";
+import { githubDeadline } from "./http/middleware/github-deadline.js";
+import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { openApiValidator, specRoutes } from "./http/openapi.js";
-import { v1Router } from "./http/routes/v1.js";
+import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 
 export interface AppDeps {
@@ -65,10 +66,13 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
+  app.use(methodGuard(v1Methods()));
   app.use(perAddressLimit({ perSecond: deps.rateLimit.perAddress, ...(deps.rateLimit.addressStore ? { store: deps.rateLimit.addressStore } : {}) }));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
   app.use(openApiValidator());
+  // one deadline for all GitHub calls of a request (config github.timeoutSeconds); last before the routes
+  app.use("/api/v1", githubDeadline(deps.github));
   app.use(
     "/api/v1",
     v1Router({

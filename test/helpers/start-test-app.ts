@@ -6,7 +6,7 @@
 import { Agent, fetch as undiciFetch } from "undici";
 import { createApp, type AppDeps } from "../../src/app.js";
 import { selfSignedCertificate, type SelfSignedCertificate } from "../../src/demo/self-signed.js";
-import { createGitHub } from "../../src/github/create-github.js";
+import { createGitHub, type GitHubOptions } from "../../src/github/create-github.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startServer } from "../../src/server.js";
 import { createSimulator, demoSeed, type SeedInput, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
@@ -45,6 +45,13 @@ export interface TestAppOptions {
   githubTimeoutMs?: number;
   /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
   throttleAndRetry?: boolean;
+  /**
+   * createGitHub's deadline and retry settings (retries: 0 unless given), and `wrapFetch` to watch or
+   * alter what goes to the simulator (e.g. record the App's JWTs).
+   */
+  github?: Partial<Pick<GitHubOptions, "requestTimeoutMs" | "retries" | "retryBaseMs" | "maxRetryAfterSeconds" | "retryAfterUnitMs">> & {
+    wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  };
 }
 
 export interface CallOptions {
@@ -81,11 +88,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     installationId: sim.state.app.installationId,
     privateKeyPem: sim.appPrivateKey!,
     baseUrl: `http://sim.test${sim.pathPrefix}`,
-    fetch: sim.fetch,
+    fetch: options.github?.wrapFetch?.(sim.fetch) ?? sim.fetch,
     log: logger,
     retries: 0,
     throttleAndRetry: options.throttleAndRetry ?? false,
     ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
+    ...(({ wrapFetch: _, ...settings }) => settings)(options.github ?? {}),
   });
   const app = createApp({
     github,

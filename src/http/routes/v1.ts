@@ -94,10 +94,19 @@ function auditLogFor(log: Logger, res: Response): AuditLog {
   };
 }
 
+const STATUS_METHODS = ["GET"];
+
+/** Every /api/v1 path with the methods it takes, for the method guard that runs before the body is read. */
+export function v1Methods(): Map<string, readonly string[]> {
+  const methods = new Map<string, readonly string[]>([["/api/v1/status", STATUS_METHODS]]);
+  for (const route of V1_ROUTES) for (const path of route.paths) methods.set(`/api/v1/${path}`, route.methods);
+  return methods;
+}
+
 export function v1Router(deps: V1Deps): Router {
   const router = Router({ caseSensitive: true, strict: false });
 
-  router.all("/status", onlyMethods(["GET"]), (_req, res) => sendSuccess(res, "Server ready"));
+  router.all("/status", onlyMethods(STATUS_METHODS), (_req, res) => sendSuccess(res, "Server ready"));
 
   for (const route of V1_ROUTES) {
     const parseInput: RequestHandler = (req, res, next) => {
