@@ -137,3 +137,48 @@ describe("hostile input, property-based, over every route", () => {
     assert.equal(status.status, 200);
   });
 });
+
+describe("hostile bytes on the wire (what fetch refuses to send)", () => {
+  /** Sends raw bytes over TLS and answers the raw reply. */
+  async function raw(app: Awaited<ReturnType<typeof startTestApp>>, request: string): Promise<string> {
+    const { connect } = await import("node:tls");
+    const { testCertificate } = await import("../helpers/start-test-app.js");
+    const cert = await testCertificate();
+    const url = new URL(app.url);
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port), ca: cert.cert, servername: "localhost" }, () => socket.end(request));
+      let reply = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (reply += chunk));
+      socket.on("close", () => resolve(reply));
+      socket.on("error", reject);
+      socket.setTimeout(5_000, () => socket.destroy(new Error("no answer within 5 s")));
+    });
+  }
+  const envelopeOf = (reply: string) => JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4)) as { Code: number };
+  const statusOf = (reply: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1]);
+
+  test("when a header value carries CRLF to inject a header, then no injected header comes back and the request id is ours", async (t) => {
+    const app = await startTestApp();
+    t.after(() => app.close());
+    const reply = await raw(app, "GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: abc\r\nSet-Cookie: injected=1\r\nConnection: close\r\n\r\n");
+    assert.equal(statusOf(reply), 200);
+    assert.doesNotMatch(reply, /injected=1/);
+  });
+
+  test("when the request is malformed (NUL in a header, a bad request line, 20 KB of headers), then an envelope, not a bare answer", async (t) => {
+    const app = await startTestApp();
+    t.after(() => app.close());
+    const cases: Array<[string, number]> = [
+      ["GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nX-Bad: a\u0000b\r\n\r\n", 400],
+      ["NOT-HTTP AT ALL\r\n\r\n", 400],
+      [`GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+    ];
+    for (const [request, expected] of cases) {
+      const reply = await raw(app, request);
+      assert.equal(statusOf(reply), expected, reply.slice(0, 200));
+      assert.equal(envelopeOf(reply).Code, expected);
+    }
+    assert.equal((await app.call("GET", "/api/v1/status")).status, 200, "still up");
+  });
+});
