@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Config } from "./config/schema.js";
+import { stringify } from "yaml";
+import { parseConfig } from "./config/load-config.js";
 import { selfSignedCertificate } from "./demo/self-signed.js";
 import { startService } from "./service.js";
 import { DEMO_TOKENS, startSimulator } from "./simulator/index.js";
@@ -25,13 +26,13 @@ async function main(): Promise<void> {
   writeFileSync(`${tlsDir}/key.pem`, certificate.key, { mode: 0o600 });
 
   const state = github.state;
-  const config: Config = {
+  // The demo's configuration goes through the same parser as a real one, so every default is the schema's.
+  const yaml = stringify({
     org: state.org.login,
-    appId: state.app.id,
-    installationId: state.app.installationId,
-    privateKeyPem: github.sim.appPrivateKey!,
+    appID: state.app.id,
+    installationID: state.app.installationId,
     baseUrl: github.url,
-    logging: { compress: false, ephemeral: true, level: "info", logDirectory: ".demo/logs", maxAgeDays: 1, maxBackups: 1, maxSizeMB: 10 },
+    logging: { ephemeral: true, level: "info" },
     server: {
       address: "localhost",
       port,
@@ -41,9 +42,8 @@ async function main(): Promise<void> {
       tls: { enabled: true, certFile: `${tlsDir}/cert.pem`, keyFile: `${tlsDir}/key.pem` },
       shutdownGraceSeconds: 5,
     },
-    github: { timeoutSeconds: 30, callTimeoutSeconds: 10, retries: 2 },
-    policy: { minRepoPermission: "write" },
-  };
+  });
+  const { config } = parseConfig(yaml, { source: "(demo)", env: { ARM_PRIVATE_KEY: github.sim.appPrivateKey! } });
   const service = await startService(config);
   const url = service.url.replace("//127.0.0.1:", "//localhost:");
   const curl = (who: keyof typeof DEMO_TOKENS, method: string, path: string) =>

@@ -422,6 +422,12 @@ function toConfig(file: ConfigFile, privateKeyPem: string): Config {
       shutdownGraceSeconds: server.shutdownGraceSeconds,
     },
     github: { ...file.github },
+    cache: {
+      identity: { ...file.cache.identity },
+      maintainership: { ...file.cache.maintainership },
+      runnerGroups: { ...file.cache.runnerGroups },
+      repoPermissions: { ...file.cache.repoPermissions },
+    },
     policy: { minRepoPermission: file.policy.minRepoPermission },
   };
 }

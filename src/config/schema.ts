@@ -54,7 +54,23 @@ export interface Config {
     /** retries of a GitHub call that failed in a way that is safe to repeat (5xx, dropped connection) */
     retries: number;
   };
+  /** bounded caches of GitHub lookups; a ttlSeconds or maxEntries of 0 turns one off */
+  cache: {
+    /** caller token (by its SHA-256) → login */
+    identity: CacheSettings;
+    /** (login, team) → active maintainer or not */
+    maintainership: CacheSettings;
+    /** team → its runner group's id */
+    runnerGroups: CacheSettings;
+    /** (team, repository) → the team's permission on it */
+    repoPermissions: CacheSettings;
+  };
   policy: { minRepoPermission: RepoPermission };
+}
+
+export interface CacheSettings {
+  ttlSeconds: number;
+  maxEntries: number;
 }
 
 /** GitHub's repository roles, weakest first. */
@@ -239,6 +255,23 @@ const server = z.object({
   shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
 }, { error: MAPPING });
 
+const cacheSettings = (ttlSeconds: number, maxEntries: number) =>
+  z
+    .object({
+      ttlSeconds: z.preprocess(numeric, z.number({ error: "expected a number of seconds, 0 or more (0 = no cache)" }).min(0, { error: "expected a number of seconds, 0 or more (0 = no cache)" })).default(ttlSeconds),
+      maxEntries: integer("expected a whole number of entries, 0 or more (0 = no cache)", 0).default(maxEntries),
+    }, { error: MAPPING })
+    .prefault({});
+
+// Identity and maintainership are short-lived on purpose: a revoked token or a removed maintainer loses
+// access within ttlSeconds. Group ids change only when a group is deleted, which heals itself (see services).
+const cache = z.object({
+  identity: cacheSettings(60, 10_000),
+  maintainership: cacheSettings(60, 10_000),
+  runnerGroups: cacheSettings(300, 10_000),
+  repoPermissions: cacheSettings(60, 50_000),
+}, { error: MAPPING });
+
 const github = z.object({
   timeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(30),
   callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(10),
@@ -259,6 +292,7 @@ export const configFileSchema = z
     logging: logging.prefault({}),
     server: server.prefault({}),
     github: github.prefault({}),
+    cache: cache.prefault({}),
     policy: z
       .object({
         // write, because whoever can push to a repository can already run its workflows with its secrets.

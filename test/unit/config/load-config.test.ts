@@ -122,6 +122,12 @@ const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privateKeyPem
   },
   server: { address: "0.0.0.0", port: 8443, rateLimit: 10, ipRateLimit: 100, tls: { enabled: false }, shutdownGraceSeconds: 20 },
   github: { timeoutSeconds: 30, callTimeoutSeconds: 10, retries: 2 },
+  cache: {
+    identity: { ttlSeconds: 60, maxEntries: 10_000 },
+    maintainership: { ttlSeconds: 60, maxEntries: 10_000 },
+    runnerGroups: { ttlSeconds: 300, maxEntries: 10_000 },
+    repoPermissions: { ttlSeconds: 60, maxEntries: 50_000 },
+  },
   policy: { minRepoPermission: "write" },
 };
 
@@ -225,6 +231,12 @@ describe("parseConfig: files that are valid", () => {
       logging: { compress: true, ephemeral: true, level: "debug", logDirectory: "/srv/logs", maxAgeDays: 7, maxBackups: 10, maxSizeMB: 50 },
       server: { address: "127.0.0.1", port: 9443, rateLimit: 2.5, ipRateLimit: 40, tls: { enabled: false }, shutdownGraceSeconds: 5 },
       github: { timeoutSeconds: 12, callTimeoutSeconds: 4, retries: 1 },
+      cache: {
+        identity: { ttlSeconds: 30, maxEntries: 100 },
+        maintainership: { ttlSeconds: 15, maxEntries: 200 },
+        runnerGroups: { ttlSeconds: 0, maxEntries: 10_000 },
+        repoPermissions: { ttlSeconds: 60, maxEntries: 0 },
+      },
       policy: { minRepoPermission: "maintain" },
     } satisfies Config);
     assert.deepEqual(warnings, []);
