@@ -5,6 +5,8 @@
 import { createApp } from "./app.js";
 import { redactConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
+import { systemClock } from "./clock.js";
+import { withCaches } from "./github/cached-github.js";
 import { createGitHub } from "./github/create-github.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { startServer } from "./server.js";
@@ -26,7 +28,7 @@ export interface Service {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
-  const github = createGitHub({
+  const github = withCaches(createGitHub({
     org: config.org,
     appId: config.appId,
     installationId: config.installationId,
@@ -37,7 +39,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     requestTimeoutMs: config.github.timeoutSeconds * 1000,
     retries: config.github.retries,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  }), { ...config.cache, clock: systemClock });
   const app = createApp({
     github,
     log,

@@ -46,6 +46,20 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
     }
   }
 
+  /**
+   * A call on one runner group: GitHub's 404 there means the group is gone (deleted since we looked it
+   * up, perhaps from a cache), which callers can act on: look it up afresh, or answer 404.
+   */
+  const onGroup = <T>(doing: string, groupId: number, work: (octokit: Octokit) => Promise<T>): Promise<T> =>
+    run(doing, async (octokit) => {
+      try {
+        return await work(octokit);
+      } catch (error) {
+        if (githubStatus(error) === 404) throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group ${groupId} is no longer on GitHub`, { cause: error });
+        throw error;
+      }
+    });
+
   /** A 404 from GitHub as null (the thing is not there), anything else as the error it is. */
   const notFoundAsNull = async <T>(work: Promise<T>): Promise<T | null> => {
     try {
@@ -103,12 +117,12 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     deleteRunnerGroup: (groupId) =>
-      run(`deleting runner group ${groupId}`, async (octokit) => {
+      onGroup(`deleting runner group ${groupId}`, groupId, async (octokit) => {
         await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}", { org, runner_group_id: groupId });
       }),
 
     groupRepositories: (groupId) =>
-      run("listing the runner group's repositories", async (octokit) => {
+      onGroup("listing the runner group's repositories", groupId, async (octokit) => {
         const repos = await octokit.paginate("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", {
           org,
           runner_group_id: groupId,
@@ -118,7 +132,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     groupRunners: (groupId) =>
-      run("listing the runner group's runners", async (octokit) => {
+      onGroup("listing the runner group's runners", groupId, async (octokit) => {
         const runners = await octokit.paginate("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", {
           org,
           runner_group_id: groupId,
@@ -128,7 +142,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     setGroupRepositories: (groupId, repositoryIds) =>
-      run("setting the runner group's repositories", async (octokit) => {
+      onGroup("setting the runner group's repositories", groupId, async (octokit) => {
         await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", {
           org,
           runner_group_id: groupId,
@@ -137,7 +151,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     addGroupRepository: (groupId, repositoryId) =>
-      run(`adding repository ${repositoryId} to the runner group`, async (octokit) => {
+      onGroup(`adding repository ${repositoryId} to the runner group`, groupId, async (octokit) => {
         await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
           org,
           runner_group_id: groupId,
@@ -146,7 +160,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     removeGroupRepository: (groupId, repositoryId) =>
-      run(`removing repository ${repositoryId} from the runner group`, async (octokit) => {
+      onGroup(`removing repository ${repositoryId} from the runner group`, groupId, async (octokit) => {
         await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
           org,
           runner_group_id: groupId,

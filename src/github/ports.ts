@@ -20,12 +20,17 @@ export interface TeamRepository extends Repository {
 }
 
 /** Calls made with the App's installation token. */
+/** `fresh`: ask GitHub even when a cache holds an answer (a cached one has proved stale). */
+export interface Lookup {
+  fresh?: boolean;
+}
+
 export interface OrgGitHub {
   /** null when the user is not in the team, or the team does not exist (GitHub answers 404 to both) */
   teamMembership(teamSlug: string, login: string): Promise<TeamMembership | null>;
   /** every repository the team can reach, with the team's role on it; null when the team does not exist */
-  teamRepositories(teamSlug: string): Promise<TeamRepository[] | null>;
-  findRunnerGroup(name: string): Promise<RunnerGroup | null>;
+  teamRepositories(teamSlug: string, options?: Lookup): Promise<TeamRepository[] | null>;
+  findRunnerGroup(name: string, options?: Lookup): Promise<RunnerGroup | null>;
   /** throws AppError RUNNER_GROUP_EXISTS when GitHub has one of that name */
   createRunnerGroup(name: string): Promise<RunnerGroup>;
   deleteRunnerGroup(groupId: number): Promise<void>;

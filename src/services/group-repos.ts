@@ -8,15 +8,15 @@ import { AppError } from "../domain/errors.js";
 import { atLeast, type RepoPermission } from "../domain/permissions.js";
 import type { GitHub } from "../github/ports.js";
 import { changingGroup } from "./group-lock.js";
-import { findTeamGroup, type AuditLog } from "./runner-groups.js";
+import { onTeamGroup, type AuditLog } from "./runner-groups.js";
 
 export interface RepoPolicy {
   minRepoPermission: RepoPermission;
 }
 
 /** Resolves names to ids, refusing the whole request (403, nothing changed) if any repository is not allowed. */
-async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<Map<string, number>> {
-  const teamRepos = (await github.org.teamRepositories(teamSlug)) ?? [];
+async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug: string, names: string[], fresh = false): Promise<Map<string, number>> {
+  const teamRepos = (await github.org.teamRepositories(teamSlug, { fresh })) ?? [];
   const byName = new Map(teamRepos.map((r) => [r.name.toLowerCase(), r]));
   const refused: string[] = [];
   const ids = new Map<string, number>();
@@ -28,6 +28,8 @@ async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug
     } else ids.set(repo.name, repo.id);
   }
   if (refused.length > 0) {
+    // The list may come from a cache: a repository granted to the team a moment ago deserves a fresh look.
+    if (!fresh) return allowedRepositoryIds(github, policy, teamSlug, names, true);
     throw new AppError("REPOSITORY_NOT_ALLOWED", `Repositories not allowed, nothing was changed: ${refused.join("; ")}`);
   }
   return ids;
@@ -56,40 +58,52 @@ async function applyEach(names: Map<string, number>, verb: string, apply: (id: n
 }
 
 export function addRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
-  return changingGroup(github, teamSlug, async () => {
-    const group = await findTeamGroup(github, teamSlug);
-    const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
-    await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
-      audit.audit("runner-group.repository-added", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
-    );
-    return "Successfully added repositories to runner group";
+  return changingGroup(github, teamSlug, () => {
+    // The permission check and the group lookup are independent: they run in parallel.
+    const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
+    return onTeamGroup(github, teamSlug, async (group) => {
+      const ids = await allowed;
+      await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
+        audit.audit("runner-group.repository-added", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+      );
+      return "Successfully added repositories to runner group";
+    });
   });
 }
 
 /** Replaces the group's repositories with exactly these, in one GitHub call. */
 export function setRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
-  return changingGroup(github, teamSlug, async () => {
-    const group = await findTeamGroup(github, teamSlug);
-    const ids = await allowedRepositoryIds(github, policy, teamSlug, names);
-    await github.org.setGroupRepositories(group.id, [...ids.values()]);
-    audit.audit("runner-group.repositories-set", { team: teamSlug, groupId: group.id, repositories: [...ids.keys()] });
-    return "Successfully added repositories to runner group";
+  return changingGroup(github, teamSlug, () => {
+    const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
+    return onTeamGroup(github, teamSlug, async (group) => {
+      const ids = await allowed;
+      await github.org.setGroupRepositories(group.id, [...ids.values()]);
+      audit.audit("runner-group.repositories-set", { team: teamSlug, groupId: group.id, repositories: [...ids.keys()] });
+      return "Successfully added repositories to runner group";
+    });
   });
 }
 
 /** Removing a repository that is not in the group is not an error: the caller's wish already holds. */
 export function removeRepos(github: GitHub, audit: AuditLog, teamSlug: string, names: string[]): Promise<string> {
-  return changingGroup(github, teamSlug, async () => {
-    const group = await findTeamGroup(github, teamSlug);
-    const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
-    const toRemove = new Map<string, number>();
-    for (const name of names) {
-      const repo = inGroup.get(name.toLowerCase());
-      if (repo) toRemove.set(repo.name, repo.id);
-    }
-    await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
-      audit.audit("runner-group.repository-removed", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
-    );
-    return "Successfully removed repositories from runner group";
-  });
+  return changingGroup(github, teamSlug, () =>
+    onTeamGroup(github, teamSlug, async (group) => {
+      const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
+      const toRemove = new Map<string, number>();
+      for (const name of names) {
+        const repo = inGroup.get(name.toLowerCase());
+        if (repo) toRemove.set(repo.name, repo.id);
+      }
+      await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
+        audit.audit("runner-group.repository-removed", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+      );
+      return "Successfully removed repositories from runner group";
+    }),
+  );
+}
+
+/** A lookup started early and awaited later: its failure is reported where it is awaited, not as unhandled. */
+function inParallel<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }

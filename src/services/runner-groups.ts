@@ -3,7 +3,7 @@
  */
 import { AppError } from "../domain/errors.js";
 import { groupNameForTeam, type RunnerGroup, type Runner } from "../domain/runner-group.js";
-import type { GitHub } from "../github/ports.js";
+import type { GitHub, Lookup } from "../github/ports.js";
 import { changingGroup } from "./group-lock.js";
 
 export interface AuditLog {
@@ -12,12 +12,29 @@ export interface AuditLog {
 }
 
 /** The team's group, or 404. Never the organization's Default group, whatever the team is called. */
-export async function findTeamGroup(github: GitHub, teamSlug: string): Promise<RunnerGroup> {
-  const group = await github.org.findRunnerGroup(groupNameForTeam(teamSlug));
+export async function findTeamGroup(github: GitHub, teamSlug: string, lookup: Lookup = {}): Promise<RunnerGroup> {
+  const group = await github.org.findRunnerGroup(groupNameForTeam(teamSlug), lookup);
   if (!group || group.isDefault) {
     throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group not found: ${teamSlug} (create it with group-create)`);
   }
   return group;
+}
+
+/**
+ * Runs `work` on the team's group. If GitHub answers that the group is gone (its id came from a cache and
+ * the group was deleted and perhaps created anew since), the group is looked up afresh and `work` runs
+ * once more; the changes it makes are idempotent.
+ */
+export async function onTeamGroup<T>(github: GitHub, teamSlug: string, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
+  const group = await findTeamGroup(github, teamSlug);
+  try {
+    return await work(group);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === "RUNNER_GROUP_NOT_FOUND")) throw error;
+    const fresh = await findTeamGroup(github, teamSlug, { fresh: true });
+    if (fresh.id === group.id) throw error;
+    return work(fresh);
+  }
 }
 
 export function createGroup(github: GitHub, audit: AuditLog, teamSlug: string): Promise<string> {
@@ -52,8 +69,7 @@ function reported(error: unknown, say: (why: string) => string): AppError {
  * runners are deleted first. If a step fails, the answer names every runner already deleted.
  */
 export function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, force: boolean): Promise<string> {
-  return changingGroup(github, teamSlug, async () => {
-    const group = await findTeamGroup(github, teamSlug);
+  return changingGroup(github, teamSlug, () => onTeamGroup(github, teamSlug, async (group) => {
     const runners = await github.org.groupRunners(group.id);
     if (runners.length > 0 && !force) {
       throw new AppError(
@@ -80,7 +96,7 @@ export function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, f
     }
     audit.audit("runner-group.deleted", { team: teamSlug, groupId: group.id, runnersDeleted: deleted.length });
     return `Runner group deleted successfully: ${teamSlug}`;
-  });
+  }));
 }
 
 export interface GroupListing {
@@ -91,13 +107,14 @@ export interface GroupListing {
   runnerDetails: Array<Pick<Runner, "id" | "name" | "os" | "status" | "busy" | "labels">>;
 }
 
-export async function listGroup(github: GitHub, teamSlug: string): Promise<GroupListing> {
-  const group = await findTeamGroup(github, teamSlug);
-  const [repos, runners] = await Promise.all([github.org.groupRepositories(group.id), github.org.groupRunners(group.id)]);
-  return {
-    repos: repos.map((r) => r.name),
-    runners: runners.map((r) => r.name),
-    group: { id: group.id, name: group.name, visibility: group.visibility },
-    runnerDetails: runners.map(({ id, name, os, status, busy, labels }) => ({ id, name, os, status, busy, labels })),
-  };
+export function listGroup(github: GitHub, teamSlug: string): Promise<GroupListing> {
+  return onTeamGroup(github, teamSlug, async (group) => {
+    const [repos, runners] = await Promise.all([github.org.groupRepositories(group.id), github.org.groupRunners(group.id)]);
+    return {
+      repos: repos.map((r) => r.name),
+      runners: runners.map((r) => r.name),
+      group: { id: group.id, name: group.name, visibility: group.visibility },
+      runnerDetails: runners.map(({ id, name, os, status, busy, labels }) => ({ id, name, os, status, busy, labels })),
+    };
+  });
 }

@@ -6,6 +6,8 @@
 import { Agent, fetch as undiciFetch } from "undici";
 import { createApp, type AppDeps } from "../../src/app.js";
 import { selfSignedCertificate, type SelfSignedCertificate } from "../../src/demo/self-signed.js";
+import { systemClock, type Clock } from "../../src/clock.js";
+import { withCaches, type CacheOptions } from "../../src/github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "../../src/github/create-github.js";
 import { createLogger } from "../../src/logging/create-logger.js";
 import { startServer } from "../../src/server.js";
@@ -41,6 +43,10 @@ export interface TestAppOptions {
   simulator?: SimulatorOptions;
   rateLimit?: Partial<AppDeps["rateLimit"]>;
   minRepoPermission?: AppDeps["policy"]["minRepoPermission"];
+  /** caches in front of GitHub, as in production (config `cache`); none unless given, so that tests see every call */
+  cache?: Partial<Omit<CacheOptions, "clock">>;
+  /** the caches' clock */
+  clock?: Clock;
   /** abort one GitHub call after this long (createGitHub's timeoutMs) */
   githubTimeoutMs?: number;
   /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
@@ -64,6 +70,9 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+const OFF = { ttlSeconds: 0, maxEntries: 0 };
+const NO_CACHES = { identity: OFF, maintainership: OFF, runnerGroups: OFF, repoPermissions: OFF };
+
 export interface TestApp {
   url: string;
   sim: Simulator;
@@ -82,7 +91,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     { streams: [logs.stream] },
   );
   const logger = logging.logger;
-  const github = createGitHub({
+  const uncached = createGitHub({
     org: sim.state.org.login,
     appId: sim.state.app.id,
     installationId: sim.state.app.installationId,
@@ -95,6 +104,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
     ...(({ wrapFetch: _, ...settings }) => settings)(options.github ?? {}),
   });
+  const github = options.cache ? withCaches(uncached, { ...NO_CACHES, ...options.cache, clock: options.clock ?? systemClock }) : uncached;
   const app = createApp({
     github,
     log: logger,
