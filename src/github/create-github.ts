@@ -21,6 +21,7 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck/light.js";
+import { applyBottleneckFastPath } from "./bottleneck-fast-path.js";
 import { AppError } from "../domain/errors.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
@@ -113,6 +114,7 @@ interface CallRequestOptions {
 }
 
 export function createGitHub(options: GitHubOptions): GitHub {
+  applyBottleneckFastPath();
   const callTimeoutMs = options.timeoutMs ?? 10_000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const retryBaseMs = options.retryBaseMs ?? 500;
