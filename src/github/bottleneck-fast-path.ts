@@ -19,12 +19,12 @@ interface Job {
 }
 
 interface LimiterInternals {
-  _run(index: string, job: Job, wait: number): unknown;
+  _run: (this: LimiterInternals, index: string, job: Job, wait: number) => unknown;
   _clearGlobalState(index: string): void;
   _free(index: string, job: Job): void;
   _scheduled: Record<string, unknown>;
   _limiter: unknown;
-  _store: { yieldLoop(t?: number): Promise<void> };
+  _store: { yieldLoop: (this: unknown, t?: number) => Promise<void> };
 }
 
 let applied = false;
