@@ -1,15 +1,18 @@
 /**
  * createApp(deps) → an Express application; it never listens (src/server.ts does).
- * Order: request id → security headers → no-store → access log → probes → per-address limit → body → /api/v1 → 404 → errors.
+ * Order: request id → metrics → security headers → no-store → access log → probes, /metrics → per-address limit → body
+ * → /api/v1 → 404 → errors.
  */
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Store } from "express-rate-limit";
+import type { RedisOnError } from "./config/schema.js";
 import type { RepoPermission } from "./domain/permissions.js";
 import type { GitHub } from "./github/ports.js";
 import { sendError, sendSuccess } from "./http/envelope.js";
 import { errorHandler, notFound } from "./http/middleware/error-handler.js";
-import { perAddressLimit, perUserLimit } from "./http/middleware/rate-limit.js";
+import { httpMetrics, metricsEndpoint, routeLabeler } from "./http/middleware/metrics.js";
+import { perAddressLimit, perUserLimit, type RateLimitOptions } from "./http/middleware/rate-limit.js";
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
 import { githubDeadline } from "./http/middleware/github-deadline.js";
@@ -17,6 +20,7 @@ import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { openApiValidator, specRoutes } from "./http/openapi.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
+import type { LimiterName, Metrics } from "./metrics/metrics.js";
 
 export interface AppDeps {
   github: GitHub;
@@ -35,6 +39,12 @@ export interface AppDeps {
   trustProxyHops?: number;
   /** largest JSON body accepted */
   bodyLimit?: string;
+  /** the shared rate-limit store, when configured: /readyz reports it, following its onError policy */
+  redis?: { ping(): Promise<void>; onError: RedisOnError };
+  /** Prometheus metrics: counted when given, and served at GET /metrics unless metricsRoute is false */
+  metrics?: Metrics;
+  /** false when /metrics has a listener of its own (config metrics.port); this app then answers 404 there */
+  metricsRoute?: boolean;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -51,23 +61,36 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", false);
 
   app.use(requestId);
+  if (deps.metrics) app.use(httpMetrics(deps.metrics, routeLabeler(v1Methods().keys())));
   app.use(helmet());
   app.use(noStore);
   app.use(requestLog(deps.log));
 
   app.all("/healthz", onlyMethods(["GET"]), (_req, res) => sendSuccess(res, "ok"));
   app.all("/readyz", onlyMethods(["GET"]), async (_req, res) => {
-    try {
-      await deps.github.org.checkInstallation();
-      sendSuccess(res, "ready");
-    } catch (error) {
-      deps.log.warn("not ready: the GitHub App cannot obtain an installation token", { error });
+    const [github, redis] = await Promise.allSettled([deps.github.org.checkInstallation(), deps.redis?.ping()]);
+    if (github.status === "rejected") {
+      deps.log.warn("not ready: the GitHub App cannot obtain an installation token", { error: github.reason });
       sendError(res, 503, "Not ready: the GitHub App cannot obtain an installation token");
+    } else if (redis.status === "rejected" && deps.redis?.onError === "fail-closed") {
+      deps.log.warn("not ready: Redis cannot be reached (redis.onError: fail-closed)", { error: redis.reason });
+      sendError(res, 503, "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)");
+    } else if (redis.status === "rejected") {
+      sendSuccess(res, "ready (degraded: Redis cannot be reached; rate limits are counted per replica until it is back)");
+    } else {
+      sendSuccess(res, "ready");
     }
+  });
+  if (deps.metrics && deps.metricsRoute !== false) app.all("/metrics", onlyMethods(["GET"]), metricsEndpoint(deps.metrics));
+
+  const limit = (perSecond: number, store: Store | undefined, limiter: LimiterName): RateLimitOptions => ({
+    perSecond,
+    ...(store ? { store } : {}),
+    ...(deps.metrics ? { onLimited: () => deps.metrics?.rateLimited(limiter) } : {}),
   });
 
   app.use(methodGuard(v1Methods()));
-  app.use(perAddressLimit({ perSecond: deps.rateLimit.perAddress, ...(deps.rateLimit.addressStore ? { store: deps.rateLimit.addressStore } : {}) }));
+  app.use(perAddressLimit(limit(deps.rateLimit.perAddress, deps.rateLimit.addressStore, "address")));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
   app.use(openApiValidator());
@@ -79,7 +102,7 @@ export function createApp(deps: AppDeps): Express {
       github: deps.github,
       log: deps.log,
       policy: deps.policy,
-      perUserLimit: perUserLimit({ perSecond: deps.rateLimit.perUser, ...(deps.rateLimit.userStore ? { store: deps.rateLimit.userStore } : {}) }),
+      perUserLimit: perUserLimit(limit(deps.rateLimit.perUser, deps.rateLimit.userStore, "user")),
     }),
   );
   app.use(notFound);

@@ -1,5 +1,6 @@
 /**
- * Wires a validated Config into a running service: logger → GitHub clients → app → server.
+ * Wires a validated Config into a running service: logger → metrics → GitHub clients → Redis (when configured)
+ * → app → server (and the metrics listener, when metrics.port is set).
  * main.ts (production) and demo.ts (the simulator's demo organization) both start through here.
  */
 import { createApp } from "./app.js";
@@ -8,7 +9,11 @@ import type { Config } from "./config/schema.js";
 import { systemClock } from "./clock.js";
 import { withCaches } from "./github/cached-github.js";
 import { createGitHub } from "./github/create-github.js";
+import { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
+import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
+import { createMetrics } from "./metrics/metrics.js";
+import { connectRedis, type SharedRedis } from "./redis/connection.js";
 import { startServer } from "./server.js";
 
 export interface ServiceOptions {
@@ -20,6 +25,8 @@ export interface ServiceOptions {
 
 export interface Service {
   url: string;
+  /** the metrics listener's URL, when metrics.port is set */
+  metricsUrl?: string;
   log: Logger;
   /** stops taking connections, lets requests in flight finish, flushes the log */
   close(): Promise<void>;
@@ -28,6 +35,7 @@ export interface Service {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
+  const metrics = createMetrics();
   const github = withCaches(createGitHub({
     org: config.org,
     appId: config.appId,
@@ -38,30 +46,63 @@ export async function startService(config: Config, options: ServiceOptions = {})
     timeoutMs: config.github.callTimeoutSeconds * 1000,
     requestTimeoutMs: config.github.timeoutSeconds * 1000,
     retries: config.github.retries,
+    onGitHubCall: metrics.githubCall,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  }), { ...config.cache, clock: systemClock });
+  }), {
+    ...config.cache,
+    clock: systemClock,
+    onLookup: (cache, result) => (result === "hit" ? metrics.cacheHit(cache) : metrics.cacheMiss(cache)),
+  });
+  metrics.watchCaches(() => github.cacheSizes());
+
+  // Several replicas share their rate-limit counters in Redis; connected (or given up on, after
+  // connectTimeoutMs) before the stores are built, since their first use loads rate-limit-redis' scripts.
+  let redis: SharedRedis | undefined;
+  let stores: { userStore?: SharedRateLimitStore; addressStore?: SharedRateLimitStore } = {};
+  if (config.redis.url !== undefined) {
+    redis = await connectRedis({ ...config.redis, url: config.redis.url }, log);
+    metrics.watchRedis(redis.isReady);
+    const store = (prefix: string, name: string) => new SharedRateLimitStore({ redis: redis!, prefix, name, onError: config.redis.onError, log });
+    stores = { userStore: store("arm:rl:user:", "per user"), addressStore: store("arm:rl:address:", "per client address") };
+  }
   const app = createApp({
     github,
     log,
     policy: config.policy,
-    rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit },
+    rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit, ...stores },
+    ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
+    metrics,
+    metricsRoute: config.metrics.port === undefined,
   });
-  let server;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
     // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
     server = await startServer(app, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
+    if (config.metrics.port !== undefined) {
+      metricsServer = await startMetricsServer(metrics, { address: config.metrics.address ?? config.server.address, port: config.metrics.port });
+    }
   } catch (error) {
-    log.error("cannot listen", { address: config.server.address, port: config.server.port, error });
+    log.error("cannot listen", { server: { address: config.server.address, port: config.server.port }, metrics: config.metrics, error });
+    await server?.close();
+    await redis?.close();
     await logging.close();
     throw error;
   }
-  log.info("listening", { url: server.url, config: redactConfig(config) });
+  const running = server;
+  if (metricsServer) log.info("metrics listening", { url: `${metricsServer.url}/metrics` });
+  log.info("listening", { url: running.url, config: redactConfig(config) });
   return {
-    url: server.url,
+    url: running.url,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     log,
     async close() {
       log.info("shutting down: finishing requests in flight");
-      await server.close();
+      await running.close();
+      await metricsServer?.close();
+      stores.userStore?.shutdown();
+      stores.addressStore?.shutdown();
+      await redis?.close();
       log.info("stopped");
       await logging.close();
     },

@@ -9,6 +9,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import type { z } from "zod";
+import { redactRedisUrl, redisUrlProblem } from "../redis/url.js";
 import { adviceFor, configFileSchema, SECRET_KEYS, tlsSchema, unknownKeyPaths, type Config, type ConfigFile } from "./schema.js";
 
 export type Env = Record<string, string | undefined>;
@@ -19,6 +20,9 @@ export const DEFAULT_CONFIG_PATHS = ["/etc/actions-runner-manager/config.yml", "
 /** Environment variables that override the file's privateKey / privateKeyFile. */
 export const PRIVATE_KEY_ENV = "ARM_PRIVATE_KEY";
 export const PRIVATE_KEY_FILE_ENV = "ARM_PRIVATE_KEY_FILE";
+/** Environment variables that override the file's redis.url (the Helm chart passes a Secret's URL this way). */
+export const REDIS_URL_ENV = "ARM_REDIS_URL";
+export const REDIS_URL_FILE_ENV = "ARM_REDIS_URL_FILE";
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -173,7 +177,7 @@ function describeYamlError(error: YAMLError, lines: LineCounter): string {
 }
 
 /** Text that may be a key or a token pasted under the wrong key: a PEM, GitHub token shapes, long base64. */
-const LOOKS_SECRET = /-----BEGIN|\bgh[opsuri]_|github_pat_|[A-Za-z0-9+/=_-]{32,}/;
+const LOOKS_SECRET = /-----BEGIN|\bgh[opsuri]_|github_pat_|[A-Za-z0-9+/=_-]{32,}|:\/\/[^\s/]*@/;
 
 /** An invalid value as a message may show it: short, and never anything that looks like a secret. */
 function preview(value: unknown): string {
@@ -328,6 +332,47 @@ function resolvePrivateKey(file: Record<string, unknown>, env: Env, readFile: (p
   return out;
 }
 
+// ---- the Redis URL from the environment ----
+
+interface RedisUrlOutcome {
+  /** the URL from ARM_REDIS_URL / ARM_REDIS_URL_FILE, when one of them is set and valid */
+  url?: string;
+  problems: string[];
+  warnings: Finding[];
+}
+
+/** ARM_REDIS_URL or ARM_REDIS_URL_FILE, which override redis.url; problems never repeat the URL. */
+function resolveRedisUrlEnv(raw: Record<string, unknown>, env: Env, readFile: (path: string) => string): RedisUrlOutcome {
+  const out: RedisUrlOutcome = { problems: [], warnings: [] };
+  const value = env[REDIS_URL_ENV]?.trim() || undefined;
+  const file = env[REDIS_URL_FILE_ENV]?.trim() || undefined;
+  if (value === undefined && file === undefined) return out;
+  if (value !== undefined && file !== undefined) {
+    out.problems.push(`${REDIS_URL_ENV} and ${REDIS_URL_FILE_ENV} (environment): both are set; set only one`);
+    return out;
+  }
+  let url = value;
+  const name = value !== undefined ? `${REDIS_URL_ENV} (environment)` : `${REDIS_URL_FILE_ENV}=${file ?? ""} (environment)`;
+  if (file !== undefined) {
+    try {
+      url = readFile(file).trim();
+    } catch (error) {
+      out.problems.push(`${name}: cannot read ${file} (${readErrorText(error)})`);
+      return out;
+    }
+  }
+  const problem = url === undefined || url === "" ? "is empty" : redisUrlProblem(url);
+  if (problem !== undefined) {
+    out.problems.push(`${name}: ${problem}`);
+    return out;
+  }
+  if (valueAt(raw, ["redis", "url"]) !== undefined) {
+    out.warnings.push({ path: ["redis", "url"], message: `is ignored: the environment variable ${value !== undefined ? REDIS_URL_ENV : REDIS_URL_FILE_ENV} overrides it` });
+  }
+  out.url = url;
+  return out;
+}
+
 // ---- TLS files ----
 
 /** server.tls's fields that are valid on their own, so the files are checked even when another key is wrong. */
@@ -391,7 +436,7 @@ function tlsFindings(tls: { enabled: boolean; certFile?: string; keyFile?: strin
 
 // ---- putting it together ----
 
-function toConfig(file: ConfigFile, privateKeyPem: string): Config {
+function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: string | undefined): Config {
   const { logging, server } = file;
   return {
     org: file.org,
@@ -429,6 +474,16 @@ function toConfig(file: ConfigFile, privateKeyPem: string): Config {
       repoPermissions: { ...file.cache.repoPermissions },
     },
     policy: { minRepoPermission: file.policy.minRepoPermission },
+    redis: {
+      ...((redisUrl ?? file.redis.url) !== undefined && { url: redisUrl ?? file.redis.url }),
+      onError: file.redis.onError,
+      connectTimeoutMs: file.redis.connectTimeoutMs,
+      commandTimeoutMs: file.redis.commandTimeoutMs,
+    },
+    metrics: {
+      ...(file.metrics.port !== undefined && { port: file.metrics.port }),
+      ...(file.metrics.address !== undefined && { address: file.metrics.address }),
+    },
   };
 }
 
@@ -445,7 +500,8 @@ function withoutNulls(value: unknown): unknown {
 
 /**
  * Validates configuration text. `source` names the file in messages; `env` supplies ARM_PRIVATE_KEY /
- * ARM_PRIVATE_KEY_FILE (none when left out); `readFile` reads privateKeyFile and the TLS files.
+ * ARM_PRIVATE_KEY_FILE and ARM_REDIS_URL / ARM_REDIS_URL_FILE (none when left out); `readFile` reads
+ * privateKeyFile, ARM_REDIS_URL_FILE and the TLS files.
  */
 export function parseConfig(
   yamlText: string,
@@ -482,26 +538,28 @@ export function parseConfig(
 
   const result = configFileSchema.safeParse(raw);
   const key = resolvePrivateKey(raw, env, readFile);
+  const redisEnv = resolveRedisUrlEnv(raw, env, readFile);
   const problems: Finding[] = result.success ? [] : result.error.issues.map((issue) => issueFinding(issue, raw));
   problems.push(...key.fileProblems);
   // The TLS files are checked even when other keys are wrong, so that one start-up reports everything.
   problems.push(...tlsFindings(tlsFields(raw), readFile));
 
-  const formatted = [...problems.sort((a, b) => (locator.line(a.path) ?? 0) - (locator.line(b.path) ?? 0)).map(at), ...key.problems];
+  const formatted = [...problems.sort((a, b) => (locator.line(a.path) ?? 0) - (locator.line(b.path) ?? 0)).map(at), ...key.problems, ...redisEnv.problems];
   if (!result.success || formatted.length > 0 || key.pem === undefined) throw new ConfigError(source, formatted);
 
   const warnings = [
     ...unknownKeyPaths(raw).map((path) => ({ path, message: "is not a known key; ignored" })),
     ...key.warnings,
+    ...redisEnv.warnings,
     ...adviceFor(result.data, raw),
   ].map(at);
-  return { config: toConfig(result.data, key.pem), warnings };
+  return { config: toConfig(result.data, key.pem, redisEnv.url), warnings };
 }
 
 const REDACTED = "[redacted]";
 export type RedactedConfig = Omit<Config, "privateKeyPem"> & { privateKeyPem: typeof REDACTED };
 
-/** The configuration, safe to log: a copy with the private key replaced. */
+/** The configuration, safe to log: a copy with the private key replaced and the Redis URL's password masked. */
 export function redactConfig(config: Config): RedactedConfig {
   return {
     ...config,
@@ -509,5 +567,7 @@ export function redactConfig(config: Config): RedactedConfig {
     logging: { ...config.logging },
     server: { ...config.server, tls: { ...config.server.tls } },
     policy: { ...config.policy },
+    redis: { ...config.redis, ...(config.redis.url !== undefined && { url: redactRedisUrl(config.redis.url) }) },
+    metrics: { ...config.metrics },
   };
 }

@@ -7,6 +7,7 @@
  * config.example.yml documents each one (a test checks that the two agree).
  */
 import { z } from "zod";
+import { redisUrlProblem } from "../redis/url.js";
 
 export type RepoPermission = "read" | "triage" | "write" | "maintain" | "admin";
 export type LogLevel = "error" | "warn" | "info" | "debug";
@@ -66,7 +67,25 @@ export interface Config {
     repoPermissions: CacheSettings;
   };
   policy: { minRepoPermission: RepoPermission };
+  /** shared rate-limit counters for several replicas; without a url they are counted in memory */
+  redis: {
+    /** redis://, rediss:// or unix:// URL, from ARM_REDIS_URL / ARM_REDIS_URL_FILE or the file; may hold a password */
+    url?: string;
+    /** what the rate limits do while Redis cannot be reached */
+    onError: RedisOnError;
+    connectTimeoutMs: number;
+    commandTimeoutMs: number;
+  };
+  /** where GET /metrics is served: its own listener when port is set, else the server's own port */
+  metrics: { port?: number; address?: string };
 }
+
+/**
+ * fail-open: while Redis is unreachable each replica counts in its own memory (as without Redis), so CI keeps
+ * working; fail-closed: limited requests are refused with 503, so no replica exceeds what GitHub is promised.
+ */
+export type RedisOnError = "fail-open" | "fail-closed";
+export const REDIS_ON_ERROR = ["fail-open", "fail-closed"] as const satisfies readonly RedisOnError[];
 
 export interface CacheSettings {
   ttlSeconds: number;
@@ -272,6 +291,34 @@ const cache = z.object({
   repoPermissions: cacheSettings(60, 50_000),
 }, { error: MAPPING });
 
+const redisUrl = z.string({ error: "expected a Redis URL" }).trim().superRefine((value, ctx) => {
+  const problem = redisUrlProblem(value);
+  // The URL may hold a password: say what is wrong without repeating it.
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { secret: true } });
+});
+
+const redis = z.object({
+  url: redisUrl.optional(),
+  // fail-open by default: without Redis each replica still limits on its own, as a single replica always did.
+  onError: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+    z.enum(REDIS_ON_ERROR, { error: "expected fail-open (count in memory while Redis is down) or fail-closed (answer 503)" }),
+  ).default("fail-open"),
+  // Redis is next door: a request waits at most commandTimeoutMs on it, then the onError policy applies.
+  connectTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(2000),
+  commandTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(500),
+}, { error: MAPPING });
+
+const metrics = z.object({
+  port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
+  address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").optional(),
+}, { error: MAPPING })
+  .refine((m) => !(m.address !== undefined && m.port === undefined), {
+    ...always,
+    path: ["address"],
+    error: "needs metrics.port (without it, /metrics is served on the server's own address and port)",
+  });
+
 const github = z.object({
   timeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(30),
   callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(10),
@@ -299,6 +346,13 @@ export const configFileSchema = z
         minRepoPermission: minRepoPermission.default("write"),
       }, { error: MAPPING })
       .prefault({}),
+    redis: redis.prefault({}),
+    metrics: metrics.prefault({}),
+  })
+  .refine((c) => c.metrics?.port === undefined || c.metrics.port === 0 || c.metrics.port !== (c.server?.port ?? 8443), {
+    ...conflict,
+    path: ["metrics", "port"],
+    error: "must differ from server.port (leave it out to serve /metrics on the server's own port)",
   })
   .refine((c) => c.rateLimit === undefined || c.server?.rateLimit === undefined || c.rateLimit === c.server.rateLimit, {
     ...conflict,
@@ -316,7 +370,7 @@ export type ConfigFileInput = z.input<typeof configFileSchema>;
 export type ConfigFile = z.output<typeof configFileSchema>;
 
 /** Keys whose values are never repeated in a message, even when invalid. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(["privateKey"]);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(["privateKey", "redis.url"]);
 
 // ---- known and unknown keys ----
 

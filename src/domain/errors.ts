@@ -20,6 +20,8 @@ export const ERRORS = {
   GITHUB_UNAVAILABLE: 502,
   GITHUB_RATE_LIMITED: 503,
   GITHUB_APP_UNAUTHORIZED: 503,
+  /** the shared rate-limit store (Redis) is unreachable and redis.onError is fail-closed */
+  RATE_LIMIT_UNAVAILABLE: 503,
   GITHUB_TIMEOUT: 504,
 } as const;
 

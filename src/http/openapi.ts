@@ -19,9 +19,9 @@ export function openApiValidator(): RequestHandler[] {
     validateRequests: { allowUnknownQueryParameters: false },
     validateResponses: false,
     validateSecurity: false,
-    // Other paths (unknown routes) get our own 404; the probes are not part of /api/v1.
+    // Other paths (unknown routes) get our own 404; the probes and /metrics are not part of /api/v1.
     ignoreUndocumented: true,
-    ignorePaths: /^\/(healthz|readyz)\/?$/,
+    ignorePaths: /^\/(healthz|readyz|metrics)\/?$/,
   });
 }
 

@@ -19,6 +19,7 @@ const OTHER_ROUTES: Record<string, string[]> = {
   "/api/v1/docs/assets/{file}": ["GET"],
   "/healthz": ["GET"],
   "/readyz": ["GET"],
+  "/metrics": ["GET"],
 };
 
 function routesInCode(): Record<string, string[]> {

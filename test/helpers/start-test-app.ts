@@ -10,6 +10,7 @@ import { systemClock, type Clock } from "../../src/clock.js";
 import { withCaches, type CacheOptions } from "../../src/github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "../../src/github/create-github.js";
 import { createLogger } from "../../src/logging/create-logger.js";
+import type { Metrics } from "../../src/metrics/metrics.js";
 import { startServer } from "../../src/server.js";
 import { createSimulator, demoSeed, type SeedInput, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
 import { assertMatchesContract } from "./api-contract.js";
@@ -49,6 +50,10 @@ export interface TestAppOptions {
   clock?: Clock;
   /** abort one GitHub call after this long (createGitHub's timeoutMs) */
   githubTimeoutMs?: number;
+  /** Prometheus metrics, wired as startService does (GitHub calls, caches, HTTP, rate limits) and served at /metrics */
+  metrics?: Metrics;
+  /** the shared rate-limit store's readiness, as startService passes it when redis.url is set */
+  redis?: AppDeps["redis"];
   /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
   throttleAndRetry?: boolean;
   /**
@@ -101,15 +106,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log: logger,
     retries: 0,
     throttleAndRetry: options.throttleAndRetry ?? false,
+    ...(options.metrics ? { onGitHubCall: options.metrics.githubCall } : {}),
     ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
     ...(({ wrapFetch: _, ...settings }) => settings)(options.github ?? {}),
   });
-  const github = options.cache ? withCaches(uncached, { ...NO_CACHES, ...options.cache, clock: options.clock ?? systemClock }) : uncached;
+  const onLookup = options.metrics && ((cache: string, result: "hit" | "miss") => (result === "hit" ? options.metrics!.cacheHit(cache) : options.metrics!.cacheMiss(cache)));
+  const github = options.cache ? withCaches(uncached, { ...NO_CACHES, ...options.cache, clock: options.clock ?? systemClock, ...(onLookup ? { onLookup } : {}) }) : uncached;
   const app = createApp({
     github,
     log: logger,
     policy: { minRepoPermission: options.minRepoPermission ?? "write" },
     rateLimit: { perUser: 1000, perAddress: 10_000, ...options.rateLimit },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.redis ? { redis: options.redis } : {}),
   });
   const cert = await testCertificate();
   const server = await startServer(app, { address: "127.0.0.1", port: 0, tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile } });

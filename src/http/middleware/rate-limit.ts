@@ -2,7 +2,7 @@
  * Two limits, both with express-rate-limit's standard RateLimit headers and an answer in the envelope:
  * - per client address, in front of authentication, so a flood of bad tokens cannot make us hammer GitHub;
  * - per caller *login* after authentication, so rotating tokens does not buy a user more requests.
- * The store is a parameter so that replicas can share one (Redis) later.
+ * The store is a parameter so that replicas can share one (Redis: ./shared-rate-limit-store.ts), one per limiter.
  */
 import type { RequestHandler } from "express";
 import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   /** requests per second; fractions allowed (0.5 = one request every two seconds) */
   perSecond: number;
   store?: Store;
+  /** called once per refused request (metrics) */
+  onLimited?: () => void;
 }
 
 /** A rate in requests per second as express-rate-limit's window and limit. */
@@ -30,6 +32,7 @@ function limiter(what: string, options: RateLimitOptions, keyGenerator?: (req: P
     ...(options.store ? { store: options.store } : {}),
     ...(keyGenerator ? { keyGenerator } : {}),
     handler: (_req, res, _next, opts) => {
+      options.onLimited?.();
       const retryAfter = Math.max(1, Math.ceil(opts.windowMs / 1000));
       sendError(res, 429, `Rate limit exceeded (${what}); retry in ${retryAfter} s`, retryAfter);
     },

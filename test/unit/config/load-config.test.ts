@@ -129,6 +129,8 @@ const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privateKeyPem
     repoPermissions: { ttlSeconds: 60, maxEntries: 50_000 },
   },
   policy: { minRepoPermission: "write" },
+  redis: { onError: "fail-open", connectTimeoutMs: 2000, commandTimeoutMs: 500 },
+  metrics: {},
 };
 
 describe("findConfigPath: where the configuration file is looked for", () => {
@@ -238,6 +240,8 @@ describe("parseConfig: files that are valid", () => {
         repoPermissions: { ttlSeconds: 60, maxEntries: 0 },
       },
       policy: { minRepoPermission: "maintain" },
+      redis: { url: "redis://arm:s3cret-Redis-Passw0rd@redis.example.internal:6380/2", onError: "fail-closed", connectTimeoutMs: 1500, commandTimeoutMs: 250 },
+      metrics: { port: 9090, address: "127.0.0.2" },
     } satisfies Config);
     assert.deepEqual(warnings, []);
   });
@@ -731,7 +735,9 @@ describe("config.example.yml", () => {
       const name = path.at(-1)!;
       assert.match(example, new RegExp(`^\\s*#? ?${name}:`, "m"), `config.example.yml does not document ${path.join(".")}`);
     }
-    for (const name of ["CONFIG_PATH", "--config", "ARM_PRIVATE_KEY", "ARM_PRIVATE_KEY_FILE"]) assert.ok(example.includes(name), name);
+    for (const name of ["CONFIG_PATH", "--config", "ARM_PRIVATE_KEY", "ARM_PRIVATE_KEY_FILE", "ARM_REDIS_URL", "ARM_REDIS_URL_FILE"]) {
+      assert.ok(example.includes(name), name);
+    }
   });
 });
 
@@ -741,9 +747,11 @@ describe("redactConfig", () => {
     const before = structuredClone(config);
     const redacted = redactConfig(config);
     assert.equal(redacted.privateKeyPem, "[redacted]");
-    assert.deepEqual({ ...redacted, privateKeyPem: config.privateKeyPem }, config);
+    assert.equal(redacted.redis.url, "redis://arm:***@redis.example.internal:6380/2");
+    assert.deepEqual({ ...redacted, privateKeyPem: config.privateKeyPem, redis: { ...redacted.redis, url: config.redis.url } }, config);
     assert.deepEqual(config, before);
     assertNeverRepeated(JSON.stringify(redacted), PKCS1);
+    assert.ok(!JSON.stringify(redacted).includes("s3cret-Redis-Passw0rd"));
   });
 });
 
@@ -754,4 +762,52 @@ test("when ConfigError is thrown, then it carries the source, the problems, and 
   assert.equal(error.source, "c.yml");
   assert.deepEqual(error.problems, ["c.yml:1: org: a", "c.yml:2: appID: b"]);
   assert.equal(error.message, "invalid configuration in c.yml (2 problems):\n  - c.yml:1: org: a\n  - c.yml:2: appID: b");
+});
+
+describe("redis and metrics", () => {
+  const PASSWORD = "Pa55-w0rd-that-must-never-show";
+
+  test("when redis.url is set in the file, then it is used; onError and the timeouts have their defaults", () => {
+    const { config } = parse(merge(MINIMAL, { redis: { url: "unix:///run/redis/redis.sock?db=3" } }));
+    assert.deepEqual(config.redis, { url: "unix:///run/redis/redis.sock?db=3", onError: "fail-open", connectTimeoutMs: 2000, commandTimeoutMs: 500 });
+  });
+
+  test("when ARM_REDIS_URL or ARM_REDIS_URL_FILE is set, then it overrides redis.url, with a warning that names no URL", () => {
+    const file = merge(MINIMAL, { redis: { url: "redis://file.example:6379" } });
+    const fromEnv = parse(file, { env: { ARM_REDIS_URL: `redis://:${PASSWORD}@env.example:6379/1` } });
+    assert.equal(fromEnv.config.redis.url, `redis://:${PASSWORD}@env.example:6379/1`);
+    assert.equal(fromEnv.warnings.length, 1);
+    assert.match(fromEnv.warnings[0]!, /redis\.url: is ignored: the environment variable ARM_REDIS_URL overrides it/);
+    const fromFile = parse(MINIMAL, { env: { ARM_REDIS_URL_FILE: "/run/secrets/redis-url" }, files: { "/run/secrets/redis-url": "rediss://arm:x@tls.example\n" } });
+    assert.equal(fromFile.config.redis.url, "rediss://arm:x@tls.example");
+  });
+
+  test("when a Redis URL is wrong, then the problem is named and the URL, password included, is never repeated", () => {
+    const cases: Array<[string, Record<string, string | undefined>, object, RegExp]> = [
+      ["wrong scheme", {}, { redis: { url: `http://u:${PASSWORD}@host` } }, /redis\.url: expected redis:\/\/.*rediss.*unix/],
+      ["not a URL", {}, { redis: { url: `:${PASSWORD}@` } }, /redis\.url: expected redis:\/\//],
+      ["bad database", {}, { redis: { url: `redis://:${PASSWORD}@host/zero` } }, /redis\.url: .*database number/],
+      ["a string where the section goes", {}, { redis: `redis://:${PASSWORD}@host` }, /redis: expected a mapping/],
+      ["env: bad", { ARM_REDIS_URL: `redis//:${PASSWORD}@host` }, {}, /ARM_REDIS_URL \(environment\): expected redis:\/\//],
+      ["env: both", { ARM_REDIS_URL: "redis://a", ARM_REDIS_URL_FILE: "/x" }, {}, /ARM_REDIS_URL and ARM_REDIS_URL_FILE \(environment\): both are set/],
+      ["env: unreadable file", { ARM_REDIS_URL_FILE: "/nope" }, {}, /ARM_REDIS_URL_FILE=\/nope \(environment\): cannot read \/nope/],
+    ];
+    for (const [name, env, patch, expected] of cases) {
+      const error = configError(() => parse(merge(MINIMAL, patch as Record<string, unknown>), { env }));
+      assert.match(error.message, expected, name);
+      assert.ok(!error.message.includes(PASSWORD), `${name}: the password reached the message`);
+    }
+  });
+
+  test("when onError, the timeouts or metrics are wrong, then each problem is reported", () => {
+    const error = configError(() =>
+      parse(merge(MINIMAL, { redis: { onError: "maybe", commandTimeoutMs: 0 }, metrics: { address: "127.0.0.1" }, server: { port: 9000 } })),
+    );
+    assert.match(error.message, /redis\.onError: expected fail-open .* or fail-closed/);
+    assert.match(error.message, /redis\.commandTimeoutMs: expected a whole number of milliseconds/);
+    assert.match(error.message, /metrics\.address: needs metrics\.port/);
+    const same = configError(() => parse(merge(MINIMAL, { metrics: { port: 9000 }, server: { port: 9000 } })));
+    assert.match(same.message, /metrics\.port: must differ from server\.port/);
+    assert.deepEqual(parse(merge(MINIMAL, { redis: { onError: "Fail-Closed" }, metrics: { port: 0 } })).config.metrics, { port: 0 });
+  });
 });

@@ -1,0 +1,58 @@
+/**
+ * A listener of its own for GET /metrics (config metrics.port), plain HTTP, so that Prometheus scrapes a
+ * port that the API's clients never reach (a NetworkPolicy or a Service can keep it in-cluster). Nothing
+ * else is served there: other paths get 404 and other methods 405, in the API's envelope.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { Metrics } from "./metrics.js";
+
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers });
+  res.end(JSON.stringify({ Code: status, Error: message }));
+}
+
+export async function startMetricsServer(metrics: Metrics, options: { address: string; port: number }): Promise<MetricsServer> {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
+    if (path !== "/metrics") return sendJson(res, 404, "No such route; this port serves only GET /metrics");
+    if (req.method !== "GET") return sendJson(res, 405, `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { Allow: "GET" });
+    const text = await metrics.render();
+    res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });
+    res.end(text);
+  };
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, "The metrics could not be collected");
+      else res.destroy();
+    });
+  });
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.address, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        // A scrape takes milliseconds; idle keep-alive connections are simply cut.
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

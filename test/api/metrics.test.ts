@@ -1,0 +1,111 @@
+/**
+ * GET /metrics: Prometheus' text format, counters that move with traffic, labels that are route templates
+ * (never a raw path, token, user or team), and a listener of its own when metrics.port is set.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { stringify } from "yaml";
+import { parseConfig } from "../../src/config/load-config.js";
+import { createMetrics, githubRouteLabel } from "../../src/metrics/metrics.js";
+import { startService } from "../../src/service.js";
+import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
+import { assertMatchesContract } from "../helpers/api-contract.js";
+import { createLogSink } from "../helpers/log-sink.js";
+import { startTestApp } from "../helpers/start-test-app.js";
+
+/** The value of one sample line, e.g. `arm_rate_limited_total{limiter="user"}`; undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe("GET /metrics", () => {
+  test("when there was traffic, then the counters moved, by route template and status, and no secret or name is a label", async (t) => {
+    const metrics = createMetrics();
+    const app = await startTestApp({ metrics, rateLimit: { perUser: 0.2 }, cache: { identity: { ttlSeconds: 60, maxEntries: 100 } } });
+    t.after(() => app.close());
+    const before = await app.call("GET", "/metrics");
+    assert.equal(sample(before.body as string, 'arm_rate_limited_total{limiter="user"}'), 0, "limiters start at 0");
+
+    assert.equal((await app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.alice, query: { team: "platform" } })).status, 200);
+    assert.equal((await app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.alice, query: { team: "platform" } })).status, 429);
+    assert.equal((await app.call("GET", "/api/v1/group-list", { token: DEMO_TOKENS.bob, query: { team: "platform" } })).status, 403);
+    assert.equal((await app.call("GET", "/api/v1/status")).status, 200);
+    assert.equal((await app.call("GET", "/wp-admin/secret-path-42")).status, 404);
+
+    const { status, headers, body } = await app.call("GET", "/metrics");
+    assert.equal(status, 200);
+    assert.match(headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
+    const text = body as string;
+    const http = (method: string, route: string, code: number) => sample(text, `arm_http_requests_total{method="${method}",route="${route}",status="${code}"}`);
+    assert.equal(http("GET", "/api/v1/token-register", 200), 1);
+    assert.equal(http("GET", "/api/v1/token-register", 429), 1);
+    assert.equal(http("GET", "/api/v1/group-list", 403), 1);
+    assert.equal(http("GET", "/api/v1/status", 200), 1);
+    assert.equal(http("GET", "unknown", 404), 1);
+    assert.equal(http("GET", "/metrics", 200), 1);
+    assert.equal(sample(text, 'arm_http_request_duration_seconds_count{method="GET",route="/api/v1/token-register"}'), 2);
+    assert.equal(sample(text, 'arm_rate_limited_total{limiter="user"}'), 1);
+    assert.equal(sample(text, 'arm_rate_limited_total{limiter="address"}'), 0);
+
+    // GitHub calls by GitHub's route template: the caller's identity (alice once: her second request hit the cache), the token.
+    assert.equal(sample(text, 'arm_github_requests_total{route="GET /user",status="200"}'), 2, "alice once, bob once");
+    assert.equal(sample(text, 'arm_github_requests_total{route="POST /orgs/{org}/actions/runners/registration-token",status="201"}'), 1);
+    assert.equal(sample(text, 'arm_github_request_duration_seconds_count{route="POST /orgs/{org}/actions/runners/registration-token"}'), 1);
+    const remaining = sample(text, "arm_github_rate_limit_remaining");
+    assert.ok(remaining !== undefined && remaining > 0, `the installation's rate limit left, from x-ratelimit-remaining: ${remaining}`);
+    assert.equal(sample(text, 'arm_cache_lookups_total{cache="identity",result="miss"}'), 2);
+    assert.equal(sample(text, 'arm_cache_lookups_total{cache="identity",result="hit"}'), 1);
+    assert.ok((sample(text, "process_cpu_user_seconds_total") ?? 0) > 0, "Node process metrics");
+    assert.ok(sample(text, "nodejs_heap_size_used_bytes") !== undefined);
+
+    for (const secret of [DEMO_TOKENS.alice, DEMO_TOKENS.bob, "alice", "bob", "platform", "wp-admin", "secret-path", app.sim.state.mintedTokens[0]!.token]) {
+      assert.ok(!text.includes(secret), `${secret} is in the metrics`);
+    }
+  });
+
+  test("when GitHub answers with a paginated Link URL, then its label is still a template", () => {
+    assert.equal(githubRouteLabel("GET https://ghe.example.com/api/v3/organizations/1000/actions/runner-groups/7/runners?page=2"), "GET /organizations/{id}/actions/runner-groups/{id}/runners");
+    assert.equal(githubRouteLabel("GET /orgs/{org}/teams/{team_slug}/memberships/{username}"), "GET /orgs/{org}/teams/{team_slug}/memberships/{username}");
+    assert.equal(githubRouteLabel("PROPFIND /x"), "other /x");
+  });
+
+  test("when metrics.port is set, then /metrics is served there only, and the server's own port answers 404", async (t) => {
+    const github = await startSimulator();
+    t.after(() => github.close());
+    const yaml = stringify({
+      org: "acme",
+      appID: github.state.app.id,
+      installationID: github.state.app.installationId,
+      baseUrl: github.url,
+      logging: { ephemeral: true },
+      server: { address: "127.0.0.1", port: 0 },
+      metrics: { port: 0 },
+    });
+    const { config } = parseConfig(yaml, { source: "(test)", env: { ARM_PRIVATE_KEY: github.sim.appPrivateKey! } });
+    const logs = createLogSink();
+    const service = await startService(config, { logStreams: [logs.stream] });
+    t.after(() => service.close());
+    assert.match(service.metricsUrl!, /^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const onMain = await fetch(`${service.url}/metrics`);
+    const mainBody = (await onMain.json()) as { Code: number };
+    assert.equal(onMain.status, 404);
+    assertMatchesContract("GET", "/metrics", 404, onMain.headers, mainBody);
+    assert.equal((await fetch(`${service.url}/api/v1/status`)).status, 200);
+
+    const scraped = await fetch(`${service.metricsUrl!}/metrics`);
+    assert.equal(scraped.status, 200);
+    const text = await scraped.text();
+    assertMatchesContract("GET", "/metrics", 200, scraped.headers, text);
+    assert.equal(sample(text, 'arm_http_requests_total{method="GET",route="/metrics",status="404"}'), 1);
+    assert.equal(sample(text, 'arm_http_requests_total{method="GET",route="/api/v1/status",status="200"}'), 1);
+
+    const other = await fetch(`${service.metricsUrl!}/api/v1/status`);
+    assert.deepEqual([other.status, ((await other.json()) as { Code: number }).Code], [404, 404]);
+    const post = await fetch(`${service.metricsUrl!}/metrics`, { method: "POST" });
+    assert.deepEqual([post.status, post.headers.get("allow")], [405, "GET"]);
+    await post.body?.cancel();
+    assert.ok(logs.lines().some((l) => l.message === "metrics listening" && l.url === `${service.metricsUrl!}/metrics`));
+  });
+});
