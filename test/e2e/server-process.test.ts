@@ -9,29 +9,16 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { Agent, fetch } from "undici";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
-import { spawnEntry } from "../helpers/processes.js";
+import { spawnEntry, writeServerConfig } from "../helpers/processes.js";
 import { testCertificate } from "../helpers/start-test-app.js";
 
 describe("node dist/main.js (run from src through tsx)", () => {
   test("when started with a config file, then it serves HTTPS against the configured GitHub, logs JSON, and exits 0 on SIGTERM", async (t) => {
     const github = await startSimulator();
     t.after(() => github.close());
-    const dir = mkdtempSync(join(tmpdir(), "arm-main-"));
     const cert = await testCertificate();
-    writeFileSync(join(dir, "app.pem"), github.sim.appPrivateKey!, { mode: 0o600 });
-    writeFileSync(
-      join(dir, "config.yml"),
-      [
-        "org: acme",
-        "appID: 424242",
-        "installationID: 4242",
-        `privateKeyFile: ${join(dir, "app.pem")}`,
-        `baseUrl: ${github.url}`,
-        "logging: { ephemeral: true, level: debug }",
-        `server: { address: 127.0.0.1, port: 0, tls: { enabled: true, certFile: ${cert.certFile}, keyFile: ${cert.keyFile} } }`,
-      ].join("\n"),
-    );
-    const server = spawnEntry("src/main.ts", ["--config", join(dir, "config.yml")]);
+    const configFile = writeServerConfig(github, { server: { tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile } } });
+    const server = spawnEntry("src/main.ts", ["--config", configFile]);
     t.after(() => server.child.kill("SIGKILL"));
     const [, url] = await server.waitFor(/"message":"listening","url":"(https:\/\/127\.0\.0\.1:\d+)"/);
     const dispatcher = new Agent({ connect: { ca: cert.cert } });

@@ -5,16 +5,13 @@
  * connections are refused, and the process exits 0 within the grace period.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { Agent, request, type RequestOptions } from "node:https";
 import { connect as netConnect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import { startServer } from "../../src/server.js";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
-import { spawnEntry } from "../helpers/processes.js";
+import { spawnEntry, writeServerConfig } from "../helpers/processes.js";
 import { testCertificate } from "../helpers/start-test-app.js";
 
 interface Answer {
@@ -195,27 +192,12 @@ describe("node src/main.ts: SIGTERM", () => {
   test("when SIGTERM arrives while a token request waits on GitHub, then the request gets its 200, new connections are refused, and the process exits 0 within the grace period", async (t) => {
     const github = await startSimulator();
     t.after(() => github.close());
-    const dir = mkdtempSync(join(tmpdir(), "arm-shutdown-"));
     const cert = await testCertificate();
-    writeFileSync(join(dir, "app.pem"), github.sim.appPrivateKey!, { mode: 0o600 });
     const graceSeconds = 8;
-    writeFileSync(
-      join(dir, "config.yml"),
-      [
-        "org: acme",
-        "appID: 424242",
-        "installationID: 4242",
-        `privateKeyFile: ${join(dir, "app.pem")}`,
-        `baseUrl: ${github.url}`,
-        "logging: { ephemeral: true, level: debug }",
-        "server:",
-        "  address: 127.0.0.1",
-        "  port: 0",
-        `  shutdownGraceSeconds: ${graceSeconds}`,
-        `  tls: { enabled: true, certFile: ${cert.certFile}, keyFile: ${cert.keyFile} }`,
-      ].join("\n"),
-    );
-    const server = spawnEntry("src/main.ts", ["--config", join(dir, "config.yml")]);
+    const configFile = writeServerConfig(github, {
+      server: { shutdownGraceSeconds: graceSeconds, tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile } },
+    });
+    const server = spawnEntry("src/main.ts", ["--config", configFile]);
     t.after(() => server.child.kill("SIGKILL"));
     const [, url] = await server.waitFor(/"message":"listening","url":"(https:\/\/127\.0\.0\.1:\d+)"/);
 

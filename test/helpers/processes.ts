@@ -3,7 +3,10 @@
  * they print, with every wait bounded.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { stringify } from "yaml";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const TSX = import.meta.resolve("tsx");
@@ -59,4 +62,31 @@ export function spawnEntry(entry: string, args: string[], options: { cwd?: strin
         child.once("exit", onExit);
       }),
   };
+}
+
+/**
+ * A configuration file for src/main.ts against `github` (a running simulator): its App, its URL, the App's
+ * key in a file beside it, JSON logs on stdout, and a free port on 127.0.0.1; `server` and `extra` add to
+ * or replace those keys. Answers the file's path.
+ */
+export function writeServerConfig(
+  github: { url: string; sim: { appPrivateKey: string | undefined } },
+  options: { dir?: string; name?: string; server?: Record<string, unknown>; extra?: Record<string, unknown> } = {},
+): string {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "arm-config-"));
+  const keyFile = join(dir, "app.pem");
+  writeFileSync(keyFile, github.sim.appPrivateKey!, { mode: 0o600 });
+  const config = {
+    org: "acme",
+    appID: 424242,
+    installationID: 4242,
+    privateKeyFile: keyFile,
+    baseUrl: github.url,
+    logging: { ephemeral: true, level: "debug" },
+    server: { address: "127.0.0.1", port: 0, ...options.server },
+    ...options.extra,
+  };
+  const path = join(dir, `${options.name ?? "config"}.yml`);
+  writeFileSync(path, stringify(config), { mode: 0o600 });
+  return path;
 }
