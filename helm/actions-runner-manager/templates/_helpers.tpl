@@ -129,8 +129,12 @@ as a file and named by ARM_PRIVATE_KEY_FILE.
 {{- end }}
 {{- $_ := set $server "tls" $tls }}
 {{- $_ := set $c "server" $server }}
+{{- if or .Values.redis.url .Values.redis.existingSecret }}
+{{- $redis := dict "onError" .Values.redis.onError "connectTimeoutMs" (.Values.redis.connectTimeoutMs | int) "commandTimeoutMs" (.Values.redis.commandTimeoutMs | int) }}
 {{- if .Values.redis.url }}
-{{- $_ := set $c "redis" (dict "url" .Values.redis.url) }}
+{{- $_ := set $redis "url" .Values.redis.url }}
+{{- end }}
+{{- $_ := set $c "redis" $redis }}
 {{- end }}
 {{- if .Values.metrics.port }}
 {{- $_ := set $c "metrics" (dict "port" (.Values.metrics.port | int)) }}
