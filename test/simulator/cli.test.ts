@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createPrivateKey } from "node:crypto";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +36,10 @@ describe("npm run simulator", () => {
     const me = await fetch(`${url}/user`, { headers: { authorization: `token ${DEMO_TOKENS.alice}` } });
     assert.equal(((await me.json()) as { login: string }).login, "alice");
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.match(readFileSync(keyFile, "utf8"), /^-----BEGIN RSA PRIVATE KEY-----/);
+    // a usable RSA key, in PKCS#1 as GitHub issues App keys
+    const pem = readFileSync(keyFile, "utf8");
+    assert.equal(createPrivateKey(pem).asymmetricKeyType, "rsa");
+    assert.ok(pem.startsWith("-----BEGIN RSA "), "PKCS#1");
     cli.child.kill("SIGTERM");
     assert.equal(await cli.exited, 0);
   });
