@@ -33,12 +33,14 @@ export interface SpawnOptions {
   ipc?: boolean;
   /** preload ./exit-with-parent.mjs: for a child that does not watch its stdin itself (the server) */
   exitWithParent?: boolean;
+  /** more options for node itself (before the file) */
+  nodeArgs?: string[];
 }
 
 const EXIT_WITH_PARENT = new URL("./exit-with-parent.mjs", import.meta.url).href;
 
 export function spawnNode(name: string, file: string, args: string[], options: SpawnOptions = {}): Child {
-  const execArgv = [...(options.tsx ? ["--import", TSX] : []), ...(options.exitWithParent ? ["--import", EXIT_WITH_PARENT] : [])];
+  const execArgv = [...(options.tsx ? ["--import", TSX] : []), ...(options.exitWithParent ? ["--import", EXIT_WITH_PARENT] : []), ...(options.nodeArgs ?? [])];
   const child = options.ipc
     ? fork(resolve(REPO_ROOT, file), args, { cwd: REPO_ROOT, execArgv, stdio: ["pipe", "pipe", "pipe", "ipc"] })
     : spawn(process.execPath, [...execArgv, resolve(REPO_ROOT, file), ...args], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });
@@ -119,6 +121,20 @@ export function rssMB(pid: number): number | null {
   try {
     const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; null off Linux. */
+export function cpuMs(pid: number): number | null {
+  try {
+    // The command name (field 2) may hold spaces and parentheses: count fields from the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name; in clock ticks of 10 ms
+    // (USER_HZ is 100 on every Linux that Node.js supports).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return null;
   }

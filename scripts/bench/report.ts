@@ -31,7 +31,12 @@ export interface Row extends LoadResult {
   githubCalls: Record<string, number>;
   /** peak resident set size of the process serving this row during the measured run, in MB (null off Linux) */
   peakRssMB: number | null;
-  /** which process `peakRssMB` is of */
+  /**
+   * CPU time (user + system) the serving process spent per request sent during the measured run, in ms
+   * (null off Linux). Unlike req/s and latency, it hardly depends on what else the shared cores are doing.
+   */
+  cpuMsPerRequest: number | null;
+  /** which process `peakRssMB` and `cpuMsPerRequest` are of */
   rssOf: "server" | "simulator" | "hello-world";
   /** p50 latency / the direct GitHub call's p50 latency */
   latencyRatioP50: number | null;
@@ -164,7 +169,7 @@ export function formatMachine(report: BenchReport): string {
 
 export function formatReport(report: BenchReport): string {
   const rows: Row[] = [...ROUTE_NAMES.flatMap((name) => (report.routes[name] ? [report.routes[name]] : [])), report.direct, report.helloWorld];
-  const header = ["route", "req/s", "p50 ms", "p99 ms", "GH calls/req", "RSS MB", "p50 ÷ direct", "p99 ÷ direct", "req/s ÷ hello", "not 200"];
+  const header = ["route", "req/s", "p50 ms", "p99 ms", "GH calls/req", "CPU ms/req", "RSS MB", "p50 ÷ direct", "p99 ÷ direct", "req/s ÷ hello", "not 200"];
   const table = renderTable(
     header,
     rows.map((row) => [
@@ -173,13 +178,14 @@ export function formatReport(report: BenchReport): string {
       fixed(row.latencyMs.p50, 1),
       fixed(row.latencyMs.p99, 1),
       fixed(row.githubCallsPerRequest, 2),
+      fixed(row.cpuMsPerRequest, 3),
       `${fixed(row.peakRssMB, 0)}${row.rssOf === "server" ? "" : row.rssOf === "simulator" ? " (sim)" : " (hello)"}`,
       fixed(row.latencyRatioP50, 2),
       fixed(row.latencyRatioP99, 2),
       fixed(row.throughputRatio, 2),
       statusNote(row),
     ]),
-    [false, true, true, true, true, true, true, true, true, false],
+    [false, true, true, true, true, true, true, true, true, true, false],
   );
   const byRoute = rows
     .filter((row) => row.githubCallsPerRequest !== null && row.sent > 0)

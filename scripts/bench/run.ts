@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { selfSignedCertificate } from "../../src/demo/self-signed.js";
 import { DEMO_TOKENS } from "../../src/simulator/index.js";
 import type { LoadJob, LoadReply } from "./load.js";
-import { killAllNow, REPO_ROOT, rssMB, sampleRss, spawnNode, stopAll, type Child } from "./processes.js";
+import { cpuMs, killAllNow, REPO_ROOT, rssMB, sampleRss, spawnNode, stopAll, type Child } from "./processes.js";
 import {
   evaluateTargets,
   formatReport,
@@ -44,6 +44,7 @@ const USAGE = `usage: npm run bench -- [options]
   --routes A,B          only these routes (${ROUTE_NAMES.join(", ")})
   --server auto|dist|src  dist/main.js, or src/main.ts through tsx (auto: dist when built and newer than src/)
   --smoke               1-second runs with 2 connections (CI); exits 0 when every route answered only 200s
+  --cpu-prof DIR        write the server's V8 CPU profile (.cpuprofile, for Chrome DevTools) to DIR when it stops
 Exit status: 0 when every run answered only 200s, 1 otherwise (or when something failed), 2 for bad options.`;
 
 /** How each route is called; `auth: false` sends no token (status needs none and asks GitHub nothing). */
@@ -68,6 +69,7 @@ interface Options {
   routes: RouteName[];
   server: "auto" | "dist" | "src";
   smoke: boolean;
+  cpuProfDir: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -87,6 +89,7 @@ function parseOptions(argv: string[]): Options | "help" {
         routes: { type: "string" },
         server: { type: "string", default: "auto" },
         smoke: { type: "boolean", default: false },
+        "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -118,6 +121,7 @@ function parseOptions(argv: string[]): Options | "help" {
     routes: ROUTE_NAMES.filter((name) => routes.includes(name)),
     server: values.server as Options["server"],
     smoke: values.smoke,
+    cpuProfDir: values["cpu-prof"] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values["cpu-prof"]),
   };
 }
 
@@ -261,7 +265,12 @@ async function main(options: Options, tmp: string): Promise<number> {
     ].join("\n"),
   );
   progress(`starting the server: ${server.label}`);
-  const api = spawnNode("server", server.file, ["--config", configFile], { tsx: server.tsx, exitWithParent: true });
+  const api = spawnNode("server", server.file, ["--config", configFile], {
+    tsx: server.tsx,
+    exitWithParent: true,
+    // Node refuses --cpu-prof in NODE_OPTIONS: it goes on the server's own command line.
+    nodeArgs: options.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir],
+  });
   const [, apiUrl] = await api.waitFor(/"message":"listening"[^\n]*?"url":"(https:\/\/127\.0\.0\.1:\d+)"/, 60_000);
 
   const simCalls = async (): Promise<{ total: number; routes: Record<string, number> }> => {
@@ -316,6 +325,7 @@ async function main(options: Options, tmp: string): Promise<number> {
     }
     progress(`${spec.name}: ${options.duration} s with ${connections} connections`);
     const sampler = sampleRss(spec.rss.pid);
+    const cpuBefore = cpuMs(spec.rss.pid);
     const result = await load.run({ url: spec.url, method: spec.method, connections, duration: options.duration, auth: spec.auth }, bound(options.duration));
     const peakRssMB = sampler.stop();
     let calls: { total: number; routes: Record<string, number> } | undefined;
@@ -323,6 +333,8 @@ async function main(options: Options, tmp: string): Promise<number> {
       await settle();
       calls = await simCalls();
     }
+    // After settle(): the requests still in flight when the load stopped have been served, as `sent` counts them.
+    const cpuAfter = cpuMs(spec.rss.pid);
     return {
       ...result,
       name: spec.name,
@@ -330,6 +342,7 @@ async function main(options: Options, tmp: string): Promise<number> {
       githubCallsPerRequest: calls && result.sent > 0 ? calls.total / result.sent : null,
       githubCalls: calls?.routes ?? {},
       peakRssMB,
+      cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null && result.sent > 0 ? (cpuAfter - cpuBefore) / result.sent : null,
       rssOf: spec.rss.of,
       latencyRatioP50: null,
       latencyRatioP99: null,

@@ -1,9 +1,13 @@
 /**
- * Octokit's throttling and retry plugins run every GitHub call through Bottleneck, which yields to the
- * event loop with `setTimeout(fn, 0)` several times per job. Node clamps those timers to 1 ms, so each
- * call paid about 4 ms per plugin before it left the process: 15-20 ms on a 50 ms GitHub call, measured
- * by `npm run bench`. This swaps the zero-delay timers for setImmediate, which yields just the same
- * without the clamp; every delay that is not zero (minTime spacing, retry back-off) is untouched.
+ * Octokit's throttling and retry plugins run every GitHub call through Bottleneck, which yields with
+ * `setTimeout(fn, 0)` several times per job (Bottleneck's datastore API is asynchronous, for Redis), and
+ * holds a per-limiter lock across those yields. Node clamps the timers to 1 ms, so each call paid about
+ * 4 ms per plugin before it left the process: 15-20 ms on a 50 ms GitHub call, measured by `npm run bench`.
+ * Yielding through setImmediate instead removed the clamp but not the queue: under load one event-loop
+ * turn takes a millisecond or more, and with 20 calls waiting on one limiter's lock, one turn each, the
+ * last waited 20 turns. Here a zero-delay yield is a microtask: the code after it still runs later, after
+ * the current function returns, as Bottleneck expects, but without waiting for the event loop. Every
+ * delay that is not zero (minTime spacing, retry back-off) is untouched.
  *
  * It patches two internals of bottleneck 2.19.5, the last release (2019): package.json pins that version,
  * and applyBottleneckFastPath() refuses to patch anything that does not have the expected shape, so a
@@ -38,22 +42,24 @@ export function applyBottleneckFastPath(): boolean {
   if (typeof limiterProto._run !== "function" || limiterProto._run.length !== 3 || typeof storeProto.yieldLoop !== "function") return false;
 
   const yieldLoop = storeProto.yieldLoop;
+  const resolved = Promise.resolve();
   storeProto.yieldLoop = function (this: unknown, t = 0) {
-    return t === 0 ? new Promise<void>((resolve) => setImmediate(resolve)) : yieldLoop.call(this, t);
+    return t === 0 ? resolved : yieldLoop.call(this, t);
   };
 
   const run = limiterProto._run;
   limiterProto._run = function (this: LimiterInternals, index, job, wait) {
     if (wait > 0) return run.call(this, index, job, wait);
-    // Bottleneck's own _run with wait 0, but through setImmediate (we never call stop(), whose clearTimeout
-    // would not cancel an Immediate).
+    // Bottleneck's own _run with wait 0, but as a microtask. Only stop() would cancel `timeout`, and we
+    // never call it.
     job.doRun();
     const clearGlobalState = this._clearGlobalState.bind(this, index);
     const again = this._run.bind(this, index, job);
     const free = this._free.bind(this, index, job);
+    queueMicrotask(() => job.doExecute(this._limiter, clearGlobalState, again, free));
     const expiration = job.options.expiration;
     return (this._scheduled[index] = {
-      timeout: setImmediate(() => job.doExecute(this._limiter, clearGlobalState, again, free)),
+      timeout: undefined,
       expiration: expiration != null ? setTimeout(() => job.doExpire(clearGlobalState, again, free), expiration) : undefined,
       job,
     });

@@ -30,6 +30,17 @@ describe("the Bottleneck fast path", () => {
     assert.deepEqual(order, [1, 2, 3, 4]);
   });
 
+  test("when 20 calls arrive at once, then all of them start before the event loop's next turn (no queue of yields)", async () => {
+    applyBottleneckFastPath();
+    // As the throttling plugin keys its groups: one limiter per credential, shared by every call.
+    const limiter = new Bottleneck.Group({ maxConcurrent: 32 }).key("installation-1");
+    let nextTurn = false;
+    setImmediate(() => (nextTurn = true));
+    const startedBeforeNextTurn: boolean[] = [];
+    await Promise.all(Array.from({ length: 20 }, () => limiter.schedule(() => Promise.resolve(startedBeforeNextTurn.push(!nextTurn)))));
+    assert.deepEqual(startedBeforeNextTurn, Array.from({ length: 20 }, () => true));
+  });
+
   test("when jobs must be spaced (minTime), then the spacing still holds: non-zero delays are untouched", async () => {
     applyBottleneckFastPath();
     const limiter = new Bottleneck({ minTime: 40 });

@@ -1,0 +1,78 @@
+/**
+ * What one GitHub call costs the server's CPU, by layer: the simulator runs in its own process (its CPU
+ * is not counted), and this process makes N runner-token calls, C at a time, through
+ *   1. fetch alone (undici), 2. Octokit without plugins, 3. Octokit with the throttling and retry plugins
+ *      (as the server builds it, through createGitHub), 4. the same through createGitHub's deadlines and hooks
+ * and prints the CPU time (user + system) of this process per call, the least of ROUNDS rounds. Run: npx tsx scripts/bench/client-cost.ts [N] [C] [ROUNDS]
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createAppAuth } from "@octokit/auth-app";
+import { request } from "@octokit/request";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import Bottleneck from "bottleneck/light.js";
+import { createGitHub } from "../../src/github/create-github.js";
+
+const N = Number(process.argv[2] ?? 3000);
+const C = Number(process.argv[3] ?? 20);
+const ROUNDS = Number(process.argv[4] ?? 3);
+const tmp = mkdtempSync(join(tmpdir(), "client-cost-"));
+const keyFile = join(tmp, "app.pem");
+const sim = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "simulator.ts"), "--app-key-out", keyFile], { stdio: ["pipe", "pipe", "inherit"] });
+const url = await new Promise<string>((done) => sim.stdout.once("data", (chunk: Buffer) => done(chunk.toString().trim())));
+const privateKey = readFileSync(keyFile, "utf8");
+rmSync(tmp, { recursive: true, force: true });
+
+const { token } = await createAppAuth({ appId: 424242, privateKey, installationId: 4242, request: request.defaults({ baseUrl: url }) })({ type: "installation" });
+
+const variants: { name: string; call: () => Promise<unknown>; best: number }[] = [];
+function measure(name: string, call: () => Promise<unknown>) {
+  variants.push({ name, call, best: Infinity });
+}
+async function round({ call }: { call: () => Promise<unknown> }): Promise<number> {
+  for (let i = 0; i < 200; i++) await call(); // warm-up: JIT, connections
+  const cpu = process.cpuUsage();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next++ < N) await call();
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000 / N;
+}
+
+const path = `${url}/orgs/acme/actions/runners/registration-token`;
+const headers = { authorization: `token ${token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
+measure("fetch", async () => {
+  const response = await fetch(path, { method: "POST", headers });
+  await response.json();
+});
+const plain = new Octokit({ auth: token, baseUrl: url });
+measure("Octokit (no plugins)", () => plain.request("POST /orgs/{org}/actions/runners/registration-token", { org: "acme" }));
+const mint = (o: Octokit) => () => o.request("POST /orgs/{org}/actions/runners/registration-token", { org: "acme" });
+const throttle = {
+  id: "x",
+  global: new Bottleneck.Group({ maxConcurrent: 32 }),
+  write: new Bottleneck.Group({ maxConcurrent: 32 }),
+  onRateLimit: () => false,
+  onSecondaryRateLimit: () => false,
+};
+measure("Octokit + retry plugin", mint(new (Octokit.plugin(retry))({ auth: token, baseUrl: url })));
+measure("Octokit + throttling plugin", mint(new (Octokit.plugin(throttling))({ auth: token, baseUrl: url, throttle })));
+measure("Octokit + throttling + retry plugins", mint(new (Octokit.plugin(throttling, retry))({ auth: token, baseUrl: url, throttle })));
+measure("Octokit + throttling + retry plugins, auth-app", mint(new (Octokit.plugin(throttling, retry))({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url, throttle })));
+const log = { debug: () => undefined, warn: () => undefined };
+for (const throttleAndRetry of [false, true]) {
+  const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, throttleAndRetry });
+  measure(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}`, () => github.org.createRegistrationToken());
+  measure(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}, withDeadline`, () => github.withDeadline(() => github.org.createRegistrationToken()));
+}
+// Rounds interleave the variants, and the least CPU of each is kept: the machine's noise only ever adds.
+for (let r = 0; r < ROUNDS; r++) for (const variant of variants) variant.best = Math.min(variant.best, await round(variant));
+for (const { name, best } of variants) console.log(`${name.padEnd(52)} ${best.toFixed(3)} ms CPU/call`);
+sim.stdin.end();
