@@ -44,6 +44,7 @@ const USAGE = `usage: npm run bench -- [options]
   --routes A,B          only these routes (${ROUTE_NAMES.join(", ")})
   --server auto|dist|src  dist/main.js, or src/main.ts through tsx (auto: dist when built and newer than src/)
   --smoke               1-second runs with 2 connections (CI); exits 0 when every route answered only 200s
+  --node-args="A B"     more options for the server's node (e.g. --node-args=--max-semi-space-size=4)
   --cpu-prof DIR        write the server's V8 CPU profile (.cpuprofile, for Chrome DevTools) to DIR when it stops
 Exit status: 0 when every run answered only 200s, 1 otherwise (or when something failed), 2 for bad options.`;
 
@@ -70,6 +71,7 @@ interface Options {
   server: "auto" | "dist" | "src";
   smoke: boolean;
   cpuProfDir: string | undefined;
+  nodeArgs: string[];
 }
 
 class UsageError extends Error {}
@@ -90,6 +92,7 @@ function parseOptions(argv: string[]): Options | "help" {
         server: { type: "string", default: "auto" },
         smoke: { type: "boolean", default: false },
         "cpu-prof": { type: "string" },
+        "node-args": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -121,6 +124,7 @@ function parseOptions(argv: string[]): Options | "help" {
     routes: ROUTE_NAMES.filter((name) => routes.includes(name)),
     server: values.server as Options["server"],
     smoke: values.smoke,
+    nodeArgs: values["node-args"]?.split(/\s+/).filter(Boolean) ?? [],
     cpuProfDir: values["cpu-prof"] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values["cpu-prof"]),
   };
 }
@@ -269,7 +273,7 @@ async function main(options: Options, tmp: string): Promise<number> {
     tsx: server.tsx,
     exitWithParent: true,
     // Node refuses --cpu-prof in NODE_OPTIONS: it goes on the server's own command line.
-    nodeArgs: options.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir],
+    nodeArgs: [...options.nodeArgs, ...(options.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", options.cpuProfDir])],
   });
   const [, apiUrl] = await api.waitFor(/"message":"listening"[^\n]*?"url":"(https:\/\/127\.0\.0\.1:\d+)"/, 60_000);
 
@@ -427,7 +431,7 @@ async function main(options: Options, tmp: string): Promise<number> {
       githubLatencyMs: options.latency,
       distinctUsers: options.distinctUsers ?? null,
       smoke: options.smoke,
-      server: server.label,
+      server: options.nodeArgs.length > 0 ? `node ${options.nodeArgs.join(" ")} ${server.label}` : server.label,
     },
     routes,
     direct,

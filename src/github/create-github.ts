@@ -19,9 +19,9 @@ import { App } from "@octokit/app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import Bottleneck from "bottleneck/light.js";
 import { applyBottleneckFastPath } from "./bottleneck-fast-path.js";
 import { AppError } from "../domain/errors.js";
+import { LeanLimiter, LeanLimiterGroup } from "./lean-limiter.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
 import { isRequestError, toAppError } from "./to-app-error.js";
@@ -239,16 +239,23 @@ export function createGitHub(options: GitHubOptions): GitHub {
 
   // Our own limiter groups, not the plugin's process-wide defaults: those space every write of the process
   // one second apart (a runner token every second, at most) and would be shared by every GitHub instance.
+  // Lean ones, not Bottleneck's (see ./lean-limiter.ts); search and notifications keep the plugin's values,
+  // though we call neither kind of route.
   const limiters = {
-    global: new Bottleneck.Group({ maxConcurrent: options.maxConcurrent ?? 32 }),
-    write: new Bottleneck.Group({ maxConcurrent: options.maxConcurrent ?? 32, minTime: options.writeSpacingMs ?? 0 }),
-    auth: new Bottleneck.Group({ maxConcurrent: 1 }),
+    global: new LeanLimiterGroup({ maxConcurrent: options.maxConcurrent ?? 32 }),
+    write: new LeanLimiterGroup({ maxConcurrent: options.maxConcurrent ?? 32, minTime: options.writeSpacingMs ?? 0 }),
+    auth: new LeanLimiterGroup({ maxConcurrent: 1 }),
+    search: new LeanLimiterGroup({ maxConcurrent: 1, minTime: 2000 }),
+    notifications: new LeanLimiterGroup({ maxConcurrent: 1, minTime: 3000 }),
+    // The plugin retries a rate-limited call through this one (its "failed" listener says when).
+    retryLimiter: new LeanLimiter(),
   };
   const throttle = (id: string) => ({
     // Each credential has its own key in those groups, so one user's calls never wait for another's.
     id,
     enabled: resilient,
-    ...limiters,
+    // The plugin's types ask for Bottleneck groups; it calls no more of them than LeanLimiter has.
+    ...(limiters as object),
     retryAfterBaseValue: retryAfterUnitMs,
     onRateLimit: onLimit("primary"),
     onSecondaryRateLimit: onLimit("secondary"),
