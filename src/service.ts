@@ -9,11 +9,11 @@ import type { Config } from "./config/schema.js";
 import { systemClock } from "./clock.js";
 import { withCaches } from "./github/cached-github.js";
 import { createGitHub } from "./github/create-github.js";
-import { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
+import type { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
 import { createMetrics } from "./metrics/metrics.js";
-import { connectRedis, type SharedRedis } from "./redis/connection.js";
+import type { SharedRedis } from "./redis/connection.js";
 import { startServer } from "./server.js";
 
 export interface ServiceOptions {
@@ -60,6 +60,11 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let redis: SharedRedis | undefined;
   let stores: { userStore?: SharedRateLimitStore; addressStore?: SharedRateLimitStore } = {};
   if (config.redis.url !== undefined) {
+    // Loaded only when configured: the Redis client is about 14 MB of memory that a lone replica never uses.
+    const [{ connectRedis }, { SharedRateLimitStore }] = await Promise.all([
+      import("./redis/connection.js"),
+      import("./http/middleware/shared-rate-limit-store.js"),
+    ]);
     redis = await connectRedis({ ...config.redis, url: config.redis.url }, log);
     metrics.watchRedis(redis.isReady);
     const store = (prefix: string, name: string) => new SharedRateLimitStore({ redis: redis!, prefix, name, onError: config.redis.onError, log });

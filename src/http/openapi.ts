@@ -8,12 +8,14 @@ import { fileURLToPath } from "node:url";
 import express, { Router, type RequestHandler } from "express";
 import * as OpenApiValidator from "express-openapi-validator";
 import { AppError, type ErrorCode } from "../domain/errors.js";
+import { applyRouteRegexpCache } from "./route-regexp-cache.js";
 
 /** The repository root's openapi.yaml, from src/http/ as from dist/http/. */
 export const OPENAPI_PATH = fileURLToPath(new URL("../../openapi.yaml", import.meta.url));
 const DOCS_DIR = fileURLToPath(new URL("./docs/", import.meta.url));
 
 export function openApiValidator(): RequestHandler[] {
+  applyRouteRegexpCache();
   return OpenApiValidator.middleware({
     apiSpec: OPENAPI_PATH,
     validateRequests: { allowUnknownQueryParameters: false },
