@@ -95,7 +95,9 @@ if [ "${ARM_SMOKE_NO_MOUNT:-0}" = 1 ] || ! unshare -m -- sh -c 'mount --bind "$1
 fi
 
 RUN_AS=(setpriv --reuid=65532 --regid=65532 --clear-groups --no-new-privs --bounding-set=-all --inh-caps=-all)
-ENV_IMAGE=(env -i PATH=/usr/bin:/bin HOME=/home/nonroot NODE_ENV=production TMPDIR=/tmp "CONFIG_PATH=$WORK/etc/config.yml")
+# The image's environment: its NODE_OPTIONS (heap sizes) as the Dockerfile sets them.
+IMAGE_NODE_OPTIONS=$(sed -n 's/^ENV NODE_OPTIONS="\(.*\)"$/\1/p' Dockerfile)
+ENV_IMAGE=(env -i PATH=/usr/bin:/bin HOME=/home/nonroot NODE_ENV=production "NODE_OPTIONS=$IMAGE_NODE_OPTIONS" TMPDIR=/tmp "CONFIG_PATH=$WORK/etc/config.yml")
 # unshare and sh exec in place, so $! is the node process itself: SIGTERM goes straight to it, as in a pod.
 if [ "$READ_ONLY" = yes ]; then
   unshare -m -- sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" && mount --bind "$2" "$2" && mount -o remount,ro,bind "$2" && cd "$1" && shift 2 && exec "$@"' \

@@ -9,7 +9,7 @@
  * Every wait is bounded, all traffic stays on 127.0.0.1, and every child is stopped on exit and on signals.
  * The report goes to stdout, progress to stderr.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { arch, availableParallelism, cpus, platform, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -44,7 +44,8 @@ const USAGE = `usage: npm run bench -- [options]
   --routes A,B          only these routes (${ROUTE_NAMES.join(", ")})
   --server auto|dist|src  dist/main.js, or src/main.ts through tsx (auto: dist when built and newer than src/)
   --smoke               1-second runs with 2 connections (CI); exits 0 when every route answered only 200s
-  --node-args="A B"     more options for the server's node (e.g. --node-args=--max-semi-space-size=4)
+  --node-args="A B"     the server's node options (default: the image's NODE_OPTIONS, from the Dockerfile;
+                        --node-args= runs it with V8's defaults)
   --cpu-prof DIR        write the server's V8 CPU profile (.cpuprofile, for Chrome DevTools) to DIR when it stops
 Exit status: 0 when every run answered only 200s, 1 otherwise (or when something failed), 2 for bad options.`;
 
@@ -124,9 +125,18 @@ function parseOptions(argv: string[]): Options | "help" {
     routes: ROUTE_NAMES.filter((name) => routes.includes(name)),
     server: values.server as Options["server"],
     smoke: values.smoke,
-    nodeArgs: values["node-args"]?.split(/\s+/).filter(Boolean) ?? [],
+    nodeArgs: (values["node-args"] ?? imageNodeOptions()).split(/\s+/).filter(Boolean),
     cpuProfDir: values["cpu-prof"] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values["cpu-prof"]),
   };
+}
+
+/**
+ * The NODE_OPTIONS the production image sets (its heap sizes): the server is measured as it is shipped.
+ * Empty when the Dockerfile sets none.
+ */
+function imageNodeOptions(): string {
+  const dockerfile = readFileSync(resolve(REPO_ROOT, "Dockerfile"), "utf8");
+  return /^ENV NODE_OPTIONS="([^"]*)"/m.exec(dockerfile)?.[1]?.trim() ?? "";
 }
 
 function machine(): MachineInfo {
@@ -431,7 +441,7 @@ async function main(options: Options, tmp: string): Promise<number> {
       githubLatencyMs: options.latency,
       distinctUsers: options.distinctUsers ?? null,
       smoke: options.smoke,
-      server: options.nodeArgs.length > 0 ? `node ${options.nodeArgs.join(" ")} ${server.label}` : server.label,
+      server: `node ${[...options.nodeArgs, server.label].join(" ")}${options.nodeArgs.join(" ") === imageNodeOptions() ? " (the image's NODE_OPTIONS)" : ""}`,
     },
     routes,
     direct,

@@ -36,7 +36,12 @@ test("when the benchmark runs in smoke mode, then every route gets a row of figu
     assert.ok(Number.isFinite(row.latencyMs.p50) && Number.isFinite(row.latencyMs.p99), `${name}: no latency`);
     assert.equal(typeof row.throughputRatio, "number", `${name}: no throughput ratio`);
     assert.equal(typeof row.latencyRatioP50, "number", `${name}: no latency ratio`);
+    assert.equal(typeof row.cpuMsPerRequest, "number", `${name}: no CPU per request`);
   }
+  // The server is measured as the image runs it: with the Dockerfile's NODE_OPTIONS (its heap sizes).
+  const imageNodeOptions = /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync("Dockerfile", "utf8"))?.[1];
+  assert.ok(imageNodeOptions, "the Dockerfile sets NODE_OPTIONS");
+  assert.ok(report.settings.server.startsWith(`node ${imageNodeOptions} `), report.settings.server);
   // The yardsticks: a direct GitHub call is one call per request by definition (which checks the counting),
   // and the hello-world answered.
   assert.ok(report.direct.requests > 0 && report.helloWorld.requests > 0);
