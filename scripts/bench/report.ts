@@ -91,6 +91,8 @@ export interface BenchReport {
   routes: Partial<Record<RouteName, Row>>;
   /** GET /user straight to the simulator: one GitHub call */
   direct: Row;
+  /** the same bare Express app answering with one GitHub call (GET /user through fetch): the ceiling of any one-call route */
+  oneCall: Row;
   /** a bare Express app over HTTPS */
   helloWorld: Row;
   targets: Target[];
@@ -168,7 +170,7 @@ export function formatMachine(report: BenchReport): string {
 }
 
 export function formatReport(report: BenchReport): string {
-  const rows: Row[] = [...ROUTE_NAMES.flatMap((name) => (report.routes[name] ? [report.routes[name]] : [])), report.direct, report.helloWorld];
+  const rows: Row[] = [...ROUTE_NAMES.flatMap((name) => (report.routes[name] ? [report.routes[name]] : [])), report.direct, report.oneCall, report.helloWorld];
   const header = ["route", "req/s", "p50 ms", "p99 ms", "GH calls/req", "CPU ms/req", "RSS MB", "p50 ÷ direct", "p99 ÷ direct", "req/s ÷ hello", "not 200"];
   const table = renderTable(
     header,
@@ -215,6 +217,13 @@ export function formatReport(report: BenchReport): string {
     targets,
   ];
   const register = report.routes["token-register"];
+  if (register && report.oneCall.requestsPerSecond > 0) {
+    parts.push(
+      `(the yardstick for throughput: an Express app that only makes the same one GitHub call reaches ` +
+        `${fixed(report.oneCall.throughputRatio, 2)}× hello-world; token-register reaches ` +
+        `${fixed(register.requestsPerSecond / report.oneCall.requestsPerSecond, 2)}× that app)`,
+    );
+  }
   if (register && report.settings.githubLatencyMs > 0) {
     const ceiling = report.settings.connections / (report.settings.githubLatencyMs / 1000);
     parts.push(

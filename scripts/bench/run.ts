@@ -249,13 +249,11 @@ async function main(options: Options, tmp: string): Promise<number> {
   progress("starting the simulator, the hello-world and the load generator");
   const appKeyFile = join(tmp, "app.pem");
   const simulator = spawnNode("simulator", "scripts/bench/simulator.ts", ["--port", "0", "--latency", String(options.latency), "--app-key-out", appKeyFile, ...seedArgs], { tsx: true });
-  const hello = spawnNode("hello-world", "scripts/bench/hello.mjs", ["--cert", certFile, "--key", keyFile]);
   const loadChild = spawnNode("load generator", "scripts/bench/load.ts", [], { tsx: true, ipc: true });
   const load = loadGenerator(loadChild);
-  const [[, simUrl], [, helloUrl]] = await Promise.all([
-    simulator.waitFor(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m, 60_000),
-    hello.waitFor(/^(https:\/\/127\.0\.0\.1:\d+)\s*$/m, 30_000),
-  ]);
+  const [, simUrl] = await simulator.waitFor(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m, 60_000);
+  const hello = spawnNode("hello-world", "scripts/bench/hello.mjs", ["--cert", certFile, "--key", keyFile, "--upstream", simUrl!]);
+  const [, helloUrl] = await hello.waitFor(/^(https:\/\/127\.0\.0\.1:\d+)\s*$/m, 30_000);
 
   const configFile = join(tmp, "config.yml");
   writeFileSync(
@@ -384,9 +382,17 @@ async function main(options: Options, tmp: string): Promise<number> {
       countCalls: true,
     });
   }
+  const oneCall = await measure({
+    name: "Express + one GitHub call",
+    url: `${helloUrl}/github`,
+    method: "GET",
+    auth: auth(true),
+    rss: { pid: hello.pid, of: "hello-world" },
+    countCalls: true,
+  });
   const helloWorld = await measure({ name: "hello-world (Express, HTTPS)", url: `${helloUrl}/`, method: "GET", auth: undefined, rss: { pid: hello.pid, of: "hello-world" }, countCalls: false });
 
-  for (const row of [...Object.values(routes), direct, helloWorld]) {
+  for (const row of [...Object.values(routes), direct, oneCall, helloWorld]) {
     row.latencyRatioP50 = direct.latencyMs.p50 > 0 ? row.latencyMs.p50 / direct.latencyMs.p50 : null;
     row.latencyRatioP99 = direct.latencyMs.p99 > 0 ? row.latencyMs.p99 / direct.latencyMs.p99 : null;
     row.throughputRatio = helloWorld.requestsPerSecond > 0 ? row.requestsPerSecond / helloWorld.requestsPerSecond : null;
@@ -431,7 +437,7 @@ async function main(options: Options, tmp: string): Promise<number> {
     };
   }
 
-  const allRows = [...Object.values(routes), direct, helloWorld, ...(soak ? [soak.load] : [])];
+  const allRows = [...Object.values(routes), direct, oneCall, helloWorld, ...(soak ? [soak.load] : [])];
   const report: BenchReport = {
     startedAt,
     machine: info,
@@ -445,6 +451,7 @@ async function main(options: Options, tmp: string): Promise<number> {
     },
     routes,
     direct,
+    oneCall,
     helloWorld,
     targets: evaluateTargets(routes),
     ...(soak ? { soak } : {}),

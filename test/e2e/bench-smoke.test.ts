@@ -44,7 +44,10 @@ test("when the benchmark runs in smoke mode, then every route gets a row of figu
   assert.ok(report.settings.server.startsWith(`node ${imageNodeOptions} `), report.settings.server);
   // The yardsticks: a direct GitHub call is one call per request by definition (which checks the counting),
   // and the hello-world answered.
-  assert.ok(report.direct.requests > 0 && report.helloWorld.requests > 0);
+  assert.ok(report.direct.requests > 0 && report.helloWorld.requests > 0 && report.oneCall.requests > 0);
+  assert.deepEqual(Object.keys(report.oneCall.statusCodes), ["200"], "the one-call yardstick answered");
+  const yardstickCalls = report.oneCall.githubCallsPerRequest;
+  assert.ok(yardstickCalls !== null && yardstickCalls > 0.9 && yardstickCalls < 1.1, `the one-call yardstick made ${yardstickCalls} calls per request`);
   const direct = report.direct.githubCallsPerRequest;
   assert.ok(direct !== null && direct > 0.9 && direct < 1.1, `a direct GitHub call counted as ${direct} calls`);
   assert.ok(report.targets.length > 0);
