@@ -1,9 +1,13 @@
 /**
- * What one GitHub call costs the server's CPU, by layer: the simulator runs in its own process (its CPU
- * is not counted), and this process makes N runner-token calls, C at a time, through
- *   1. fetch alone (undici), 2. Octokit without plugins, 3. Octokit with the throttling and retry plugins
- *      (as the server builds it, through createGitHub), 4. the same through createGitHub's deadlines and hooks
- * and prints the CPU time (user + system) of this process per call, the least of ROUNDS rounds. Run: npx tsx scripts/bench/client-cost.ts [N] [C] [ROUNDS]
+ * What one GitHub call costs the server's CPU, layer by layer. The simulator runs in its own process (its
+ * CPU is not counted); this process mints N runner tokens, C at a time, through fetch alone, Octokit without
+ * plugins, Octokit with the retry and/or throttling plugins on Bottleneck groups (the plugins' own way, with
+ * bottleneck-fast-path.ts applied, as createGitHub applies it before any call is made), and
+ * createGitHub as the server builds it (lean limiters, deadlines, hooks), with and without its plugins and
+ * a request deadline. It prints the CPU time (user + system) of this process per call, the least of ROUNDS
+ * interleaved rounds.
+ *
+ *   npx tsx scripts/bench/client-cost.ts [N=3000] [C=20] [ROUNDS=3]
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,7 +34,7 @@ rmSync(tmp, { recursive: true, force: true });
 const { token } = await createAppAuth({ appId: 424242, privateKey, installationId: 4242, request: request.defaults({ baseUrl: url }) })({ type: "installation" });
 
 const variants: { name: string; call: () => Promise<unknown>; best: number }[] = [];
-function measure(name: string, call: () => Promise<unknown>) {
+function variant(name: string, call: () => Promise<unknown>) {
   variants.push({ name, call, best: Infinity });
 }
 async function round({ call }: { call: () => Promise<unknown> }): Promise<number> {
@@ -48,13 +52,12 @@ async function round({ call }: { call: () => Promise<unknown> }): Promise<number
 
 const path = `${url}/orgs/acme/actions/runners/registration-token`;
 const headers = { authorization: `token ${token}`, accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
-measure("fetch", async () => {
+variant("fetch", async () => {
   const response = await fetch(path, { method: "POST", headers });
   await response.json();
 });
-const plain = new Octokit({ auth: token, baseUrl: url });
-measure("Octokit (no plugins)", () => plain.request("POST /orgs/{org}/actions/runners/registration-token", { org: "acme" }));
 const mint = (o: Octokit) => () => o.request("POST /orgs/{org}/actions/runners/registration-token", { org: "acme" });
+variant("Octokit (no plugins)", mint(new Octokit({ auth: token, baseUrl: url })));
 const throttle = {
   id: "x",
   global: new Bottleneck.Group({ maxConcurrent: 32 }),
@@ -62,15 +65,15 @@ const throttle = {
   onRateLimit: () => false,
   onSecondaryRateLimit: () => false,
 };
-measure("Octokit + retry plugin", mint(new (Octokit.plugin(retry))({ auth: token, baseUrl: url })));
-measure("Octokit + throttling plugin", mint(new (Octokit.plugin(throttling))({ auth: token, baseUrl: url, throttle })));
-measure("Octokit + throttling + retry plugins", mint(new (Octokit.plugin(throttling, retry))({ auth: token, baseUrl: url, throttle })));
-measure("Octokit + throttling + retry plugins, auth-app", mint(new (Octokit.plugin(throttling, retry))({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url, throttle })));
+variant("Octokit + retry plugin", mint(new (Octokit.plugin(retry))({ auth: token, baseUrl: url })));
+variant("Octokit + throttling plugin (Bottleneck)", mint(new (Octokit.plugin(throttling))({ auth: token, baseUrl: url, throttle })));
+variant("Octokit + throttling (Bottleneck) + retry", mint(new (Octokit.plugin(throttling, retry))({ auth: token, baseUrl: url, throttle })));
+variant("Octokit + throttling (Bottleneck) + retry, auth-app", mint(new (Octokit.plugin(throttling, retry))({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url, throttle })));
 const log = { debug: () => undefined, warn: () => undefined };
 for (const throttleAndRetry of [false, true]) {
   const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, throttleAndRetry });
-  measure(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}`, () => github.org.createRegistrationToken());
-  measure(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}, withDeadline`, () => github.withDeadline(() => github.org.createRegistrationToken()));
+  variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}`, () => github.org.createRegistrationToken());
+  variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}, withDeadline`, () => github.withDeadline(() => github.org.createRegistrationToken()));
 }
 // Rounds interleave the variants, and the least CPU of each is kept: the machine's noise only ever adds.
 for (let r = 0; r < ROUNDS; r++) for (const variant of variants) variant.best = Math.min(variant.best, await round(variant));
