@@ -238,7 +238,15 @@ export function formatReport(report: BenchReport): string {
 const perMinute = (v: number | null) => (v === null ? "— (too few samples)" : `${v >= 0 ? "+" : ""}${v.toFixed(2)} MB/min`);
 
 export function formatSoak(soak: SoakReport): string {
-  const samples = soak.samples.map((s) => `  t=${String(s.atSeconds).padStart(5)} s  RSS ${s.rssMB.toFixed(1)} MB`);
+  // A long soak prints a sample a minute, with the range of all of them (the JSON keeps every sample).
+  const long = soak.samples.length > 13;
+  const minute = (s: { atSeconds: number }) => Math.floor(s.atSeconds / 60);
+  const printed = soak.samples.filter((s, i, all) => !long || i === 0 || i === all.length - 1 || minute(s) > minute(all[i - 1]!));
+  const samples = printed.map((s) => `  t=${String(s.atSeconds).padStart(5)} s  RSS ${s.rssMB.toFixed(1)} MB`);
+  if (printed.length < soak.samples.length) {
+    const all = soak.samples.map((s) => s.rssMB);
+    samples.push(`  (${printed.length} of ${soak.samples.length} samples shown; all between ${Math.min(...all).toFixed(1)} and ${Math.max(...all).toFixed(1)} MB)`);
+  }
   return [
     `Soak: ${soak.route} for ${soak.durationSeconds} s — ${soak.load.requests} answers, ${soak.load.requestsPerSecond.toFixed(0)} req/s, ` +
       `p50 ${soak.load.latencyMs.p50.toFixed(1)} ms, p99 ${soak.load.latencyMs.p99.toFixed(1)} ms, ` +
