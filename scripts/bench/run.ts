@@ -73,6 +73,8 @@ interface Options {
   smoke: boolean;
   cpuProfDir: string | undefined;
   nodeArgs: string[];
+  /** nodeArgs came from the Dockerfile (no --node-args) */
+  nodeArgsAreTheImage: boolean;
 }
 
 class UsageError extends Error {}
@@ -126,6 +128,7 @@ function parseOptions(argv: string[]): Options | "help" {
     server: values.server as Options["server"],
     smoke: values.smoke,
     nodeArgs: (values["node-args"] ?? imageNodeOptions()).split(/\s+/).filter(Boolean),
+    nodeArgsAreTheImage: values["node-args"] === undefined,
     cpuProfDir: values["cpu-prof"] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values["cpu-prof"]),
   };
 }
@@ -447,7 +450,7 @@ async function main(options: Options, tmp: string): Promise<number> {
       githubLatencyMs: options.latency,
       distinctUsers: options.distinctUsers ?? null,
       smoke: options.smoke,
-      server: `node ${[...options.nodeArgs, server.label].join(" ")}${options.nodeArgs.join(" ") === imageNodeOptions() ? " (the image's NODE_OPTIONS)" : ""}`,
+      server: `node ${[...options.nodeArgs, server.label].join(" ")}${options.nodeArgsAreTheImage ? " (the image's NODE_OPTIONS)" : ""}`,
     },
     routes,
     direct,

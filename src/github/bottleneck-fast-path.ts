@@ -1,13 +1,14 @@
 /**
- * Octokit's throttling and retry plugins run every GitHub call through Bottleneck, which yields with
- * `setTimeout(fn, 0)` several times per job (Bottleneck's datastore API is asynchronous, for Redis), and
- * holds a per-limiter lock across those yields. Node clamps the timers to 1 ms, so each call paid about
- * 4 ms per plugin before it left the process: 15-20 ms on a 50 ms GitHub call, measured by `npm run bench`.
- * Yielding through setImmediate instead removed the clamp but not the queue: under load one event-loop
- * turn takes a millisecond or more, and with 20 calls waiting on one limiter's lock, one turn each, the
- * last waited 20 turns. Here a zero-delay yield is a microtask: the code after it still runs later, after
- * the current function returns, as Bottleneck expects, but without waiting for the event loop. Every
- * delay that is not zero (minTime spacing, retry back-off) is untouched.
+ * @octokit/plugin-retry runs every GitHub call through a Bottleneck limiter of its own (a new one per call;
+ * it takes no limiter from outside, unlike the throttling plugin, which runs on ./lean-limiter.ts). Bottleneck
+ * yields with `setTimeout(fn, 0)` several times per job (its datastore API is asynchronous, for Redis) and
+ * holds a per-limiter lock across those yields. Node clamps the timers to 1 ms: about 4 ms per call before
+ * it left the process, measured by `npm run bench`. Yielding through setImmediate removed the clamp but
+ * still waited one event-loop turn per yield, a millisecond or more under load (and, while the throttling
+ * plugin still ran on Bottleneck, 20 calls queued on one limiter's lock, one turn each). Here a zero-delay
+ * yield is a microtask: the code after it still runs later, after the current function returns, as
+ * Bottleneck expects, but without waiting for the event loop. Every delay that is not zero (minTime
+ * spacing, retry back-off) is untouched.
  *
  * It patches two internals of bottleneck 2.19.5, the last release (2019): package.json pins that version,
  * and applyBottleneckFastPath() refuses to patch anything that does not have the expected shape, so a

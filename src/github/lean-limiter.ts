@@ -90,11 +90,6 @@ export class LeanLimiter {
     return this;
   }
 
-  /** jobs running and waiting */
-  get size(): number {
-    return this.#running + this.#queue.length;
-  }
-
   #drain(): void {
     while (this.#queue.length > 0) {
       const job = this.#queue[0]!;

@@ -32,7 +32,7 @@ describe("the Bottleneck fast path", () => {
 
   test("when 20 calls arrive at once, then all of them start before the event loop's next turn (no queue of yields)", async () => {
     applyBottleneckFastPath();
-    // As the throttling plugin keys its groups: one limiter per credential, shared by every call.
+    // One limiter shared by 20 calls, the worst case for Bottleneck's locks (plugin-retry's limiter per call is the easy one).
     const limiter = new Bottleneck.Group({ maxConcurrent: 32 }).key("installation-1");
     let nextTurn = false;
     setImmediate(() => (nextTurn = true));

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LeanLimiter, LeanLimiterGroup, type FailedJob } from "../../../src/github/lean-limiter.js";
 
-/** A task that stays running until released, recording when it started. */
+/** A promise to hold a task running until `release()`. */
 function gate() {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
