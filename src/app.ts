@@ -7,25 +7,27 @@ import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import type { Store } from "express-rate-limit";
 import type { RedisOnError } from "./config/schema.js";
-import type { RepoPermission } from "./domain/permissions.js";
-import type { GitHub } from "./github/ports.js";
-import { sendError, sendSuccess } from "./http/envelope.js";
+import { AppError } from "./domain/errors.js";
+import { sendSuccess } from "./http/envelope.js";
+import "./http/locals.js";
 import { errorHandler, notFound } from "./http/middleware/error-handler.js";
 import { httpMetrics, metricsEndpoint, routeLabeler } from "./http/middleware/metrics.js";
 import { perAddressLimit, perUserLimit, type RateLimitOptions } from "./http/middleware/rate-limit.js";
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
-import { githubDeadline } from "./http/middleware/github-deadline.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { openApiValidator, specRoutes } from "./http/openapi.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
+import type { RequestDeadlines } from "./request-deadline.js";
+import type { Services } from "./services/index.js";
 
 export interface AppDeps {
-  github: GitHub;
+  services: Services;
+  /** one deadline per caller request for everything it asks GitHub */
+  deadlines: RequestDeadlines;
   log: Logger;
-  policy: { minRepoPermission: RepoPermission };
   rateLimit: {
     /** authenticated requests per second per user (the original's server.rateLimit) */
     perUser: number;
@@ -35,8 +37,6 @@ export interface AppDeps {
     userStore?: Store;
     addressStore?: Store;
   };
-  /** proxies in front of us whose X-Forwarded-For is believed, as a hop count; 0 = none */
-  trustProxyHops?: number;
   /** largest JSON body accepted */
   bodyLimit?: string;
   /** the shared rate-limit store, when configured: /readyz reports it, following its onError policy */
@@ -55,7 +55,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", deps.trustProxyHops ?? 0);
+  // No proxy's X-Forwarded-For is believed: the client address is the socket's.
+  app.set("trust proxy", false);
   app.set("query parser", "simple");
   // Answers are never cached (no-store), so validators only cost a hash of every body, tokens included.
   app.set("etag", false);
@@ -68,13 +69,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.all("/healthz", onlyMethods(["GET"]), (_req, res) => sendSuccess(res, "ok"));
   app.all("/readyz", onlyMethods(["GET"]), async (_req, res) => {
-    const [github, redis] = await Promise.allSettled([deps.github.org.checkInstallation(), deps.redis?.ping()]);
+    const [github, redis] = await Promise.allSettled([deps.services.checkGitHub(), deps.redis?.ping()]);
     if (github.status === "rejected") {
       deps.log.warn("not ready: the GitHub App cannot obtain an installation token", { error: github.reason });
-      sendError(res, 503, "Not ready: the GitHub App cannot obtain an installation token");
+      throw new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token");
     } else if (redis.status === "rejected" && deps.redis?.onError === "fail-closed") {
       deps.log.warn("not ready: Redis cannot be reached (redis.onError: fail-closed)", { error: redis.reason });
-      sendError(res, 503, "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)");
+      throw new AppError("NOT_READY", "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)");
     } else if (redis.status === "rejected") {
       sendSuccess(res, "ready (degraded: Redis cannot be reached; rate limits are counted per replica until it is back)");
     } else {
@@ -94,15 +95,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
   app.use(openApiValidator());
-  // one deadline for all GitHub calls of a request (config github.timeoutSeconds); last before the routes
-  app.use("/api/v1", githubDeadline(deps.github));
   app.use(
     "/api/v1",
     v1Router({
-      github: deps.github,
-      log: deps.log,
-      policy: deps.policy,
-      perUserLimit: perUserLimit(limit(deps.rateLimit.perUser, deps.rateLimit.userStore, "user")),
+      services: deps.services,
+      deadlines: deps.deadlines,
+      admitCaller: perUserLimit(limit(deps.rateLimit.perUser, deps.rateLimit.userStore, "user")),
     }),
   );
   app.use(notFound);

@@ -1,26 +1,35 @@
 /**
- * Wires a validated Config into a running service: logger → metrics → GitHub clients → Redis (when configured)
- * → app → server (and the metrics listener, when metrics.port is set).
- * main.ts (production) and demo.ts (the simulator's demo organization) both start through here.
+ * Wires a validated Config into a running service: logger → metrics → GitHub clients and their caches →
+ * Redis (when configured) → use cases → app → server (and the metrics listener, when metrics.port is set).
+ * main.ts (production), demo.ts (the simulator's demo organization) and the tests all start through here.
  */
 import { createApp } from "./app.js";
 import { redactConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
-import { systemClock } from "./clock.js";
+import { systemClock, type Clock } from "./clock.js";
 import { withCaches } from "./github/cached-github.js";
-import { createGitHub } from "./github/create-github.js";
+import { createGitHub, type GitHubOptions } from "./github/create-github.js";
 import type { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
-import { createMetrics } from "./metrics/metrics.js";
+import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import type { SharedRedis } from "./redis/connection.js";
+import { createRequestDeadlines } from "./request-deadline.js";
 import { startServer } from "./server.js";
+import { createKeyedLock } from "./services/group-lock.js";
+import { createServices } from "./services/index.js";
 
 export interface ServiceOptions {
   /** how GitHub is reached; globalThis.fetch unless a test or the demo says otherwise */
   fetch?: typeof globalThis.fetch;
   /** where log lines go besides the rotating file; stdout by default */
   logStreams?: NodeJS.WritableStream[];
+  /** the caches' clock */
+  clock?: Clock;
+  /** the metrics to count into; a new registry unless given (tests read the one they pass) */
+  metrics?: Metrics;
+  /** GitHub call settings below the configuration's resolution of whole seconds, for tests that must stay fast */
+  github?: Partial<Pick<GitHubOptions, "timeoutMs" | "requestTimeoutMs" | "retryBaseMs" | "retryAfterUnitMs" | "maxRetryAfterSeconds" | "throttleAndRetry">>;
 }
 
 export interface Service {
@@ -35,24 +44,29 @@ export interface Service {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
-  const metrics = createMetrics();
-  const github = withCaches(createGitHub({
-    org: config.org,
-    appId: config.appId,
-    installationId: config.installationId,
-    privateKeyPem: config.privateKeyPem,
-    baseUrl: config.baseUrl,
-    log,
-    timeoutMs: config.github.callTimeoutSeconds * 1000,
-    requestTimeoutMs: config.github.timeoutSeconds * 1000,
-    retries: config.github.retries,
-    onGitHubCall: metrics.githubCall,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  }), {
-    ...config.cache,
-    clock: systemClock,
-    onLookup: (cache, result) => (result === "hit" ? metrics.cacheHit(cache) : metrics.cacheMiss(cache)),
-  });
+  const metrics = options.metrics ?? createMetrics();
+  const deadlines = createRequestDeadlines(config.github.timeoutSeconds * 1000);
+  const github = withCaches(
+    createGitHub({
+      org: config.org,
+      appId: config.appId,
+      installationId: config.installationId,
+      privateKeyPem: config.privateKeyPem,
+      baseUrl: config.baseUrl,
+      log,
+      timeoutMs: config.github.callTimeoutSeconds * 1000,
+      requestTimeoutMs: config.github.timeoutSeconds * 1000,
+      retries: config.github.retries,
+      onGitHubCall: metrics.githubCall,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...options.github,
+    }),
+    {
+      ...config.cache,
+      clock: options.clock ?? systemClock,
+      onLookup: (cache, result) => (result === "hit" ? metrics.cacheHit(cache) : metrics.cacheMiss(cache)),
+    },
+  );
   metrics.watchCaches(() => github.cacheSizes());
 
   // Several replicas share their rate-limit counters in Redis; connected (or given up on, after
@@ -60,25 +74,34 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let redis: SharedRedis | undefined;
   let stores: { userStore?: SharedRateLimitStore; addressStore?: SharedRateLimitStore } = {};
   if (config.redis.url !== undefined) {
-    // Loaded only when configured: the Redis client is about 14 MB of memory that a lone replica never uses.
+    // Loaded only when configured: the Redis client is memory that a lone replica never uses.
     const [{ connectRedis }, { SharedRateLimitStore }] = await Promise.all([
       import("./redis/connection.js"),
       import("./http/middleware/shared-rate-limit-store.js"),
     ]);
-    redis = await connectRedis({ ...config.redis, url: config.redis.url }, log);
-    metrics.watchRedis(redis.isReady);
-    const store = (prefix: string, name: string) => new SharedRateLimitStore({ redis: redis!, prefix, name, onError: config.redis.onError, log });
+    const connected = await connectRedis({ ...config.redis, url: config.redis.url }, log);
+    redis = connected;
+    metrics.watchRedis(connected.isReady);
+    const store = (prefix: string, name: string) => new SharedRateLimitStore({ redis: connected, prefix, name, onError: config.redis.onError, log });
     stores = { userStore: store("arm:rl:user:", "per user"), addressStore: store("arm:rl:address:", "per client address") };
   }
-  const app = createApp({
+
+  const services = createServices({
     github,
-    log,
+    locks: createKeyedLock(),
+    audit: ({ action, ...fields }) => log.info("audit", { audit: action, ...fields }),
     policy: config.policy,
+  });
+  const app = createApp({
+    services,
+    deadlines,
+    log,
     rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit, ...stores },
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
     metrics,
     metricsRoute: config.metrics.port === undefined,
   });
+
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let metricsServer: MetricsServer | undefined;
   try {

@@ -10,16 +10,22 @@ export const ERRORS = {
   NOT_FOUND: 404,
   RUNNER_GROUP_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** the request line and headers did not arrive in time (answered before Express, src/http/client-error.ts) */
+  REQUEST_TIMEOUT: 408,
   RUNNER_GROUP_EXISTS: 409,
   RUNNER_GROUP_HAS_RUNNERS: 409,
   RUNNER_BUSY: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** the request line and headers are over Node's limit (answered before Express) */
+  HEADERS_TOO_LARGE: 431,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   GITHUB_UNAVAILABLE: 502,
   GITHUB_RATE_LIMITED: 503,
   GITHUB_APP_UNAUTHORIZED: 503,
+  /** /readyz: the App cannot obtain an installation token, or the shared rate-limit store is required and down */
+  NOT_READY: 503,
   /** the shared rate-limit store (Redis) is unreachable and redis.onError is fail-closed */
   RATE_LIMIT_UNAVAILABLE: 503,
   GITHUB_TIMEOUT: 504,
@@ -32,14 +38,18 @@ export class AppError extends Error {
   /** seconds, sent as Retry-After */
   readonly retryAfter: number | undefined;
 
+  /** the methods a route takes, sent as Allow with 405 */
+  readonly allow: readonly string[] | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; retryAfter?: number } = {},
+    options: { cause?: unknown; retryAfter?: number; allow?: readonly string[] } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.status = ERRORS[code];
     this.retryAfter = options.retryAfter;
+    this.allow = options.allow;
   }
 }

@@ -5,6 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { AppError } from "../domain/errors.js";
+import { errorAnswer } from "../http/envelope.js";
 import type { Metrics } from "./metrics.js";
 
 export interface MetricsServer {
@@ -12,23 +14,26 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-function sendJson(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers });
-  res.end(JSON.stringify({ Code: status, Error: message }));
+function sendError(res: ServerResponse, error: AppError): void {
+  const { status, headers, body } = errorAnswer(error);
+  res.writeHead(status, headers);
+  res.end(body);
 }
 
 export async function startMetricsServer(metrics: Metrics, options: { address: string; port: number }): Promise<MetricsServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
-    if (path !== "/metrics") return sendJson(res, 404, "No such route; this port serves only GET /metrics");
-    if (req.method !== "GET") return sendJson(res, 405, `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { Allow: "GET" });
+    if (path !== "/metrics") return sendError(res, new AppError("NOT_FOUND", "No such route; this port serves only GET /metrics"));
+    if (req.method !== "GET") {
+      return sendError(res, new AppError("METHOD_NOT_ALLOWED", `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { allow: ["GET"] }));
+    }
     const text = await metrics.render();
     res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });
     res.end(text);
   };
   const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, "The metrics could not be collected");
+      if (!res.headersSent) sendError(res, new AppError("INTERNAL", "The metrics could not be collected"));
       else res.destroy();
     });
   });

@@ -5,10 +5,6 @@
 import { AppError } from "../domain/errors.js";
 import type { Caller, GitHub } from "../github/ports.js";
 
-export async function identifyCaller(github: GitHub, token: string): Promise<Caller> {
-  return github.user.whoAmI(token);
-}
-
 /**
  * A team that does not exist gets the same 403 as a team the caller does not maintain: GitHub answers
  * 404 to both, and telling them apart would let any token holder probe the organization's team names.

@@ -1,12 +1,11 @@
 /**
- * Changes to one team's runner group run one after another, in this process. Without it two maintainers
- * could interleave: one reads the group's repositories while the other changes them, or a repos-set
- * (replace all) lands between the look-up and the write of a repos-add, and an update is lost.
+ * Changes to one team's runner group run one after another. Without it two maintainers could
+ * interleave: one reads the group's repositories while the other changes them, or a repos-set (replace
+ * all) lands between the look-up and the write of a repos-add, and an update is lost.
  *
- * This covers one replica only. Several replicas behind a load balancer need a shared lock (Redis, as
- * the rate limits will), which this module's interface is shaped to take: `run(key, work)`.
+ * The lock built here holds within one process; the service is given it as a dependency, so that
+ * replicas can share one of another kind (Redis) through the same interface.
  */
-import type { GitHub } from "../github/ports.js";
 
 export interface KeyedLock {
   /** Runs `work` once every earlier `run` with the same key has settled; keys are independent. */
@@ -37,20 +36,4 @@ export function createKeyedLock(): KeyedLock {
     },
     size: () => tails.size,
   };
-}
-
-/**
- * One lock table per GitHub organization client, found from the client itself so that the services keep
- * their `(github, …)` signatures; a WeakMap, so that a discarded app (a test's) takes its table along.
- */
-const locks = new WeakMap<object, KeyedLock>();
-
-/** Runs `work` as the only change to team `teamSlug`'s runner group in progress in this process. */
-export function changingGroup<T>(github: GitHub, teamSlug: string, work: () => Promise<T>): Promise<T> {
-  let lock = locks.get(github.org);
-  if (!lock) {
-    lock = createKeyedLock();
-    locks.set(github.org, lock);
-  }
-  return lock.run(teamSlug.toLowerCase(), work);
 }

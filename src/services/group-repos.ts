@@ -5,14 +5,12 @@
  * repository's jobs and secrets.
  */
 import { AppError } from "../domain/errors.js";
-import { atLeast, type RepoPermission } from "../domain/permissions.js";
+import { atLeast } from "../domain/permissions.js";
 import type { GitHub } from "../github/ports.js";
-import { changingGroup } from "./group-lock.js";
-import { onTeamGroup, type AuditLog } from "./runner-groups.js";
+import { changingGroup, type Policy, type TeamContext } from "./context.js";
+import { onTeamGroup } from "./runner-groups.js";
 
-export interface RepoPolicy {
-  minRepoPermission: RepoPermission;
-}
+type RepoPolicy = Pick<Policy, "minRepoPermission">;
 
 /** Resolves names to ids, refusing the whole request (403, nothing changed) if any repository is not allowed. */
 async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug: string, names: string[], fresh = false): Promise<Map<string, number>> {
@@ -57,14 +55,15 @@ async function applyEach(names: Map<string, number>, verb: string, apply: (id: n
   }
 }
 
-export function addRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
-  return changingGroup(github, teamSlug, () => {
+export function addRepos(ctx: TeamContext, { repos: names }: { repos: string[] }): Promise<string> {
+  const { github, audit, policy, team: teamSlug } = ctx;
+  return changingGroup(ctx, () => {
     // The permission check and the group lookup are independent: they run in parallel.
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
-    return onTeamGroup(github, teamSlug, async (group) => {
+    return onTeamGroup(ctx, async (group) => {
       const ids = await allowed;
       await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
-        audit.audit("runner-group.repository-added", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+        audit("runner-group.repository-added", { groupId: group.id, repository: name, repositoryId: id }),
       );
       return "Successfully added repositories to runner group";
     });
@@ -72,22 +71,24 @@ export function addRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, te
 }
 
 /** Replaces the group's repositories with exactly these, in one GitHub call. */
-export function setRepos(github: GitHub, audit: AuditLog, policy: RepoPolicy, teamSlug: string, names: string[]): Promise<string> {
-  return changingGroup(github, teamSlug, () => {
+export function setRepos(ctx: TeamContext, { repos: names }: { repos: string[] }): Promise<string> {
+  const { github, audit, policy, team: teamSlug } = ctx;
+  return changingGroup(ctx, () => {
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
-    return onTeamGroup(github, teamSlug, async (group) => {
+    return onTeamGroup(ctx, async (group) => {
       const ids = await allowed;
       await github.org.setGroupRepositories(group.id, [...ids.values()]);
-      audit.audit("runner-group.repositories-set", { team: teamSlug, groupId: group.id, repositories: [...ids.keys()] });
+      audit("runner-group.repositories-set", { groupId: group.id, repositories: [...ids.keys()] });
       return "Successfully added repositories to runner group";
     });
   });
 }
 
 /** Removing a repository that is not in the group is not an error: the caller's wish already holds. */
-export function removeRepos(github: GitHub, audit: AuditLog, teamSlug: string, names: string[]): Promise<string> {
-  return changingGroup(github, teamSlug, () =>
-    onTeamGroup(github, teamSlug, async (group) => {
+export function removeRepos(ctx: TeamContext, { repos: names }: { repos: string[] }): Promise<string> {
+  const { github, audit, team: teamSlug } = ctx;
+  return changingGroup(ctx, () =>
+    onTeamGroup(ctx, async (group) => {
       const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
       const toRemove = new Map<string, number>();
       for (const name of names) {
@@ -95,7 +96,7 @@ export function removeRepos(github: GitHub, audit: AuditLog, teamSlug: string, n
         if (repo) toRemove.set(repo.name, repo.id);
       }
       await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
-        audit.audit("runner-group.repository-removed", { team: teamSlug, groupId: group.id, repository: name, repositoryId: id }),
+        audit("runner-group.repository-removed", { groupId: group.id, repository: name, repositoryId: id }),
       );
       return "Successfully removed repositories from runner group";
     }),

@@ -4,12 +4,7 @@
 import { AppError } from "../domain/errors.js";
 import { groupNameForTeam, type RunnerGroup, type Runner } from "../domain/runner-group.js";
 import type { GitHub, Lookup } from "../github/ports.js";
-import { changingGroup } from "./group-lock.js";
-
-export interface AuditLog {
-  /** one line per change made on GitHub */
-  audit(action: string, fields: Record<string, unknown>): void;
-}
+import { changingGroup, type TeamContext } from "./context.js";
 
 /** The team's group, or 404. Never the organization's Default group, whatever the team is called. */
 export async function findTeamGroup(github: GitHub, teamSlug: string, lookup: Lookup = {}): Promise<RunnerGroup> {
@@ -25,7 +20,7 @@ export async function findTeamGroup(github: GitHub, teamSlug: string, lookup: Lo
  * the group was deleted and perhaps created anew since), the group is looked up afresh and `work` runs
  * once more; the changes it makes are idempotent.
  */
-export async function onTeamGroup<T>(github: GitHub, teamSlug: string, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
+export async function onTeamGroup<T>({ github, team: teamSlug }: TeamContext, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
   const group = await findTeamGroup(github, teamSlug);
   try {
     return await work(group);
@@ -37,8 +32,9 @@ export async function onTeamGroup<T>(github: GitHub, teamSlug: string, work: (gr
   }
 }
 
-export function createGroup(github: GitHub, audit: AuditLog, teamSlug: string): Promise<string> {
-  return changingGroup(github, teamSlug, async () => {
+export function createGroup(ctx: TeamContext): Promise<string> {
+  const { github, audit, team: teamSlug } = ctx;
+  return changingGroup(ctx, async () => {
     let group: RunnerGroup;
     try {
       group = await github.org.createRunnerGroup(groupNameForTeam(teamSlug));
@@ -49,7 +45,7 @@ export function createGroup(github: GitHub, audit: AuditLog, teamSlug: string): 
       }
       throw error;
     }
-    audit.audit("runner-group.created", { team: teamSlug, groupId: group.id });
+    audit("runner-group.created", { groupId: group.id });
     return `Runner group created successfully: ${group.name}`;
   });
 }
@@ -68,8 +64,9 @@ function reported(error: unknown, say: (why: string) => string): AppError {
  * organization could use them. So a group with runners is only deleted with `force`, and then its
  * runners are deleted first. If a step fails, the answer names every runner already deleted.
  */
-export function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, force: boolean): Promise<string> {
-  return changingGroup(github, teamSlug, () => onTeamGroup(github, teamSlug, async (group) => {
+export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Promise<string> {
+  const { github, audit, team: teamSlug } = ctx;
+  return changingGroup(ctx, () => onTeamGroup(ctx, async (group) => {
     const runners = await github.org.groupRunners(group.id);
     if (runners.length > 0 && !force) {
       throw new AppError(
@@ -87,14 +84,14 @@ export function deleteGroup(github: GitHub, audit: AuditLog, teamSlug: string, f
         throw reported(error, (why) => `${done()}runner ${runner.name} could not be deleted (${why}), so runner group ${teamSlug} was not deleted`);
       }
       deleted.push(runner.name);
-      audit.audit("runner.deleted", { team: teamSlug, groupId: group.id, runnerId: runner.id, runner: runner.name });
+      audit("runner.deleted", { groupId: group.id, runnerId: runner.id, runner: runner.name });
     }
     try {
       await github.org.deleteRunnerGroup(group.id);
     } catch (error) {
       throw reported(error, (why) => `${done()}runner group ${teamSlug} could not be deleted (${why})`);
     }
-    audit.audit("runner-group.deleted", { team: teamSlug, groupId: group.id, runnersDeleted: deleted.length });
+    audit("runner-group.deleted", { groupId: group.id, runnersDeleted: deleted.length });
     return `Runner group deleted successfully: ${teamSlug}`;
   }));
 }
@@ -107,8 +104,9 @@ export interface GroupListing {
   runnerDetails: Array<Pick<Runner, "id" | "name" | "os" | "status" | "busy" | "labels">>;
 }
 
-export function listGroup(github: GitHub, teamSlug: string): Promise<GroupListing> {
-  return onTeamGroup(github, teamSlug, async (group) => {
+export function listGroup(ctx: TeamContext): Promise<GroupListing> {
+  const { github } = ctx;
+  return onTeamGroup(ctx, async (group) => {
     const [repos, runners] = await Promise.all([github.org.groupRepositories(group.id), github.org.groupRunners(group.id)]);
     return {
       repos: repos.map((r) => r.name),

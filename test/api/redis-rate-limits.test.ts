@@ -7,9 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { RedisOnError } from "../../src/config/schema.js";
-import { SharedRateLimitStore } from "../../src/http/middleware/shared-rate-limit-store.js";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.js";
-import { connectRedis, type SharedRedis } from "../../src/redis/connection.js";
+import { connectRedis } from "../../src/redis/connection.js";
 import { DEMO_TOKENS } from "../../src/simulator/index.js";
 import { redisUnavailable, startRedis, type TestRedis } from "../helpers/redis-server.js";
 import { startTestApp, type TestApp } from "../helpers/start-test-app.js";
@@ -19,35 +18,35 @@ const skip = redisUnavailable();
 
 interface Replica {
   app: TestApp;
-  redis: SharedRedis;
-  /** what connectRedis and the stores logged */
+  /** every line the replica logged, as "level message {fields}" */
   logged: string[];
 }
 
-/** An app wired to Redis as startService wires it: one connection, one store per limiter, /readyz told. */
+/** A replica: the service started with its own `redis` configuration, as in production. */
 async function replica(url: string, onError: RedisOnError, perUser: number, connectTimeoutMs = 1000, metrics?: Metrics): Promise<Replica> {
-  const logged: string[] = [];
-  const log = {
-    info: (message: string, fields?: Record<string, unknown>) => logged.push(`info ${message} ${JSON.stringify(fields ?? {})}`),
-    warn: (message: string, fields?: Record<string, unknown>) => logged.push(`warn ${message} ${JSON.stringify(fields ?? {})}`),
-    debug: (message: string, fields?: Record<string, unknown>) => logged.push(`debug ${message} ${JSON.stringify(fields ?? {})}`),
-  };
-  const redis = await connectRedis({ url, connectTimeoutMs, commandTimeoutMs: 300 }, log);
-  const store = (prefix: string, name: string) => new SharedRateLimitStore({ redis, prefix, name, onError, log });
   const app = await startTestApp({
-    rateLimit: { perUser, perAddress: 1000, userStore: store("arm:rl:user:", "per user"), addressStore: store("arm:rl:address:", "per client address") },
-    redis: { ping: redis.ping, onError },
+    rateLimit: { perUser, perAddress: 1000 },
+    redis: { url, onError, connectTimeoutMs, commandTimeoutMs: 300 },
     ...(metrics ? { metrics } : {}),
   });
-  metrics?.watchRedis(redis.isReady);
-  return { app, redis, logged };
+  return {
+    app,
+    get logged() {
+      return app.logs.lines().map(({ level, message, timestamp: _, ...fields }) => `${String(level)} ${String(message)} ${JSON.stringify(fields)}`);
+    },
+  };
 }
 
 async function closeAll(...replicas: Replica[]) {
-  for (const r of replicas) {
-    await r.app.close();
-    await r.redis.close();
-  }
+  for (const r of replicas) await r.app.close();
+}
+
+/** Empties Redis of the counters of the tests before, through a connection of the test's own. */
+async function flushAll(url: string): Promise<void> {
+  const silent = { info: () => {}, warn: () => {}, debug: () => {} };
+  const client = await connectRedis({ url, connectTimeoutMs: 1000, commandTimeoutMs: 1000 }, silent);
+  await client.sendCommand(["FLUSHALL"]);
+  await client.close();
 }
 
 const register = (r: Replica) => r.app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.alice, query: { team: "platform" } });
@@ -84,7 +83,8 @@ describe("rate limits shared in Redis", { skip }, () => {
     // Another user is counted apart, and the per-address limit (another prefix) did not count the user's hits.
     assert.equal((await b.app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.erin, query: { team: "data" } })).status, 200);
     for (const r of [a, b]) assert.ok(!r.logged.join("\n").includes(PASSWORD), "the Redis password reached a log line");
-    assert.ok(a.logged.some((l) => l.startsWith("info Redis connected") && l.includes("unix://:***@")));
+    // the password masked (by the connection, then by the logger's own redaction), the socket named
+    assert.ok(a.logged.some((l) => l.startsWith("info Redis connected") && l.includes("unix://:[REDACTED]@/")));
   });
 
   test("when Redis dies, then answers stay fast and follow onError, /readyz says so, and both recover when it is back", async (t) => {
@@ -92,7 +92,7 @@ describe("rate limits shared in Redis", { skip }, () => {
     const metrics = createMetrics({ processMetrics: false });
     const closed = await replica(redis.url, "fail-closed", 0.2, 1000, metrics);
     t.after(() => closeAll(open, closed));
-    await open.redis.sendCommand(["FLUSHALL"]); // the counters of the tests before
+    await flushAll(redis.url);
     const redisUp = async () => /^arm_redis_up (\d)$/m.exec((await closed.app.call("GET", "/metrics")).body as string)?.[1];
     assert.equal(await redisUp(), "1");
     assert.deepEqual((await open.app.call("GET", "/readyz")).body, { Code: 200, Response: "ready" });
@@ -134,7 +134,7 @@ describe("rate limits shared in Redis", { skip }, () => {
   test("when Redis hangs (connected, but silent), then requests wait at most the command timeout, once, and it is used again when it answers", async (t) => {
     const open = await replica(redis.url, "fail-open", 0.2);
     t.after(() => closeAll(open));
-    await open.redis.sendCommand(["FLUSHALL"]); // the counters of the tests before
+    await flushAll(redis.url);
     assert.equal((await register(open)).status, 200);
     redis.pause();
     t.after(() => redis.resume());

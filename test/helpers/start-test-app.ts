@@ -1,17 +1,17 @@
 /**
- * A fresh world per test: a simulator (in process, through its fetch seam), the real GitHub adapter
- * over it, a logger writing into memory, and the app served over real HTTPS on 127.0.0.1:0.
- * Calls go through undici's fetch trusting the throwaway certificate, as curl with --cacert would.
+ * A fresh world per test: a simulator (in process, through its fetch seam), and the service started as
+ * production starts it (startService, from a configuration that went through the real parser), logging
+ * into memory and served over real HTTPS on 127.0.0.1:0. Calls go through undici's fetch trusting the
+ * throwaway certificate, as curl with --cacert would.
  */
 import { Agent, fetch as undiciFetch } from "undici";
-import { createApp, type AppDeps } from "../../src/app.js";
+import { stringify } from "yaml";
+import { parseConfig } from "../../src/config/load-config.js";
+import type { Config, RedisOnError } from "../../src/config/schema.js";
 import { selfSignedCertificate, type SelfSignedCertificate } from "../../src/demo/self-signed.js";
-import { systemClock, type Clock } from "../../src/clock.js";
-import { withCaches, type CacheOptions } from "../../src/github/cached-github.js";
-import { createGitHub, type GitHubOptions } from "../../src/github/create-github.js";
-import { createLogger } from "../../src/logging/create-logger.js";
+import type { Clock } from "../../src/clock.js";
 import type { Metrics } from "../../src/metrics/metrics.js";
-import { startServer } from "../../src/server.js";
+import { startService, type ServiceOptions } from "../../src/service.js";
 import { createSimulator, demoSeed, type SeedInput, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
 import { assertMatchesContract } from "./api-contract.js";
 import { createLogSink, type LogSink } from "./log-sink.js";
@@ -39,28 +39,32 @@ export function testCertificate() {
   return certificate;
 }
 
+type CacheName = keyof Config["cache"];
+
 export interface TestAppOptions {
   seed?: SeedInput;
   simulator?: SimulatorOptions;
-  rateLimit?: Partial<AppDeps["rateLimit"]>;
-  minRepoPermission?: AppDeps["policy"]["minRepoPermission"];
+  /** config server.rateLimit (perUser) and server.ipRateLimit (perAddress); generous unless given */
+  rateLimit?: { perUser?: number; perAddress?: number };
+  minRepoPermission?: Config["policy"]["minRepoPermission"];
   /** caches in front of GitHub, as in production (config `cache`); none unless given, so that tests see every call */
-  cache?: Partial<Omit<CacheOptions, "clock">>;
+  cache?: Partial<Record<CacheName, { ttlSeconds: number; maxEntries: number }>>;
   /** the caches' clock */
   clock?: Clock;
   /** abort one GitHub call after this long (createGitHub's timeoutMs) */
   githubTimeoutMs?: number;
-  /** Prometheus metrics, wired as startService does (GitHub calls, caches, HTTP, rate limits) and served at /metrics */
+  /** Prometheus metrics to count into, served at /metrics */
   metrics?: Metrics;
-  /** the shared rate-limit store's readiness, as startService passes it when redis.url is set */
-  redis?: AppDeps["redis"];
-  /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
-  throttleAndRetry?: boolean;
+  /** config `redis`: the shared rate-limit counters */
+  redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
-   * createGitHub's deadline and retry settings (retries: 0 unless given), and `wrapFetch` to watch or
-   * alter what goes to the simulator (e.g. record the App's JWTs).
+   * GitHub call settings: `retries` (config github.retries, 0 unless given), timings below a second, and
+   * `wrapFetch` to watch or alter what goes to the simulator (e.g. record the App's JWTs).
    */
-  github?: Partial<Pick<GitHubOptions, "requestTimeoutMs" | "retries" | "retryBaseMs" | "maxRetryAfterSeconds" | "retryAfterUnitMs">> & {
+  /** Octokit's throttling and retry plugins; off by default in tests */
+  throttleAndRetry?: boolean;
+  github?: NonNullable<ServiceOptions["github"]> & {
+    retries?: number;
     wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   };
 }
@@ -78,6 +82,30 @@ export interface CallOptions {
 const OFF = { ttlSeconds: 0, maxEntries: 0 };
 const NO_CACHES = { identity: OFF, maintainership: OFF, runnerGroups: OFF, repoPermissions: OFF };
 
+/** The configuration file a test's service runs with, as an operator would write it. */
+function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: string; keyFile: string }): Config {
+  const retries = options.github?.retries ?? 0;
+  const file = {
+    org: sim.state.org.login,
+    appID: sim.state.app.id,
+    installationID: sim.state.app.installationId,
+    baseUrl: `http://sim.test${sim.pathPrefix}`,
+    logging: { ephemeral: true, level: "debug" },
+    server: {
+      address: "127.0.0.1",
+      port: 0,
+      rateLimit: options.rateLimit?.perUser ?? 1000,
+      ipRateLimit: options.rateLimit?.perAddress ?? 10_000,
+      tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile },
+    },
+    github: { retries },
+    cache: { ...NO_CACHES, ...options.cache },
+    policy: { minRepoPermission: options.minRepoPermission ?? "write" },
+    ...(options.redis ? { redis: options.redis } : {}),
+  };
+  return parseConfig(stringify(file), { source: "(test)", env: { ARM_PRIVATE_KEY: sim.appPrivateKey! } }).config;
+}
+
 export interface TestApp {
   url: string;
   sim: Simulator;
@@ -91,37 +119,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // One App key per test process: generating RSA keys is the slowest part of starting a simulator.
   const sim = createSimulator({ ...options.simulator, seed: { ...seed, app: { ...seed.app, privateKey: testAppKey() } } });
   const logs = createLogSink();
-  const logging = createLogger(
-    { ephemeral: true, level: "debug", compress: false, logDirectory: "/nonexistent", maxAgeDays: 1, maxBackups: 1, maxSizeMB: 1 },
-    { streams: [logs.stream] },
-  );
-  const logger = logging.logger;
-  const uncached = createGitHub({
-    org: sim.state.org.login,
-    appId: sim.state.app.id,
-    installationId: sim.state.app.installationId,
-    privateKeyPem: sim.appPrivateKey!,
-    baseUrl: `http://sim.test${sim.pathPrefix}`,
-    fetch: options.github?.wrapFetch?.(sim.fetch) ?? sim.fetch,
-    log: logger,
-    retries: 0,
-    throttleAndRetry: options.throttleAndRetry ?? false,
-    ...(options.metrics ? { onGitHubCall: options.metrics.githubCall } : {}),
-    ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
-    ...(({ wrapFetch: _, ...settings }) => settings)(options.github ?? {}),
-  });
-  const onLookup = options.metrics && ((cache: string, result: "hit" | "miss") => (result === "hit" ? options.metrics!.cacheHit(cache) : options.metrics!.cacheMiss(cache)));
-  const github = options.cache ? withCaches(uncached, { ...NO_CACHES, ...options.cache, clock: options.clock ?? systemClock, ...(onLookup ? { onLookup } : {}) }) : uncached;
-  const app = createApp({
-    github,
-    log: logger,
-    policy: { minRepoPermission: options.minRepoPermission ?? "write" },
-    rateLimit: { perUser: 1000, perAddress: 10_000, ...options.rateLimit },
-    ...(options.metrics ? { metrics: options.metrics } : {}),
-    ...(options.redis ? { redis: options.redis } : {}),
-  });
   const cert = await testCertificate();
-  const server = await startServer(app, { address: "127.0.0.1", port: 0, tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile } });
+  const { wrapFetch, retries: _, ...timings } = options.github ?? {};
+  const server = await startService(testConfig(sim, options, cert), {
+    fetch: wrapFetch?.(sim.fetch) ?? sim.fetch,
+    logStreams: [logs.stream],
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    github: { throttleAndRetry: options.throttleAndRetry ?? false, ...timings, ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }) },
+  });
   const dispatcher = new Agent({ connect: { ca: cert.cert } });
 
   return {
@@ -152,7 +158,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       await server.close();
       await dispatcher.close();
-      await logging.close();
     },
   };
 }

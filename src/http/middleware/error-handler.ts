@@ -28,18 +28,18 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const appError = error instanceof AppError ? error : (fromValidatorError(error) ?? bodyParserProblem(error));
+    const known = error instanceof AppError ? error : (fromValidatorError(error) ?? bodyParserProblem(error));
     const requestId = res.locals.requestId as string | undefined;
-    if (appError) {
-      if (appError.status >= 500) log.warn(appError.message, { requestId, code: appError.code, cause: appError.cause });
-      sendError(res, appError.status, appError.message, appError.retryAfter);
+    if (known) {
+      if (known.status >= 500) log.warn(known.message, { requestId, code: known.code, cause: known.cause });
+      sendError(res, known);
       return;
     }
     log.error("unexpected error", { requestId, error });
-    sendError(res, 500, `Internal error; the request id ${requestId ?? "(none)"} finds it in the server's log`);
+    sendError(res, new AppError("INTERNAL", `Internal error; the request id ${requestId ?? "(none)"} finds it in the server's log`));
   };
 }
 
-export const notFound: RequestHandler = (req, res) => {
-  sendError(res, 404, `No such route: ${req.method} ${req.path.slice(0, 200)}`);
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new AppError("NOT_FOUND", `No such route: ${req.method} ${req.path.slice(0, 200)}`));
 };

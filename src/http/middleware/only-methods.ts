@@ -1,20 +1,16 @@
 import type { RequestHandler } from "express";
-import { sendError } from "../envelope.js";
+import { AppError } from "../../domain/errors.js";
 
-function refuse(methods: readonly string[]): RequestHandler {
-  return (req, res) => {
-    res.setHeader("Allow", methods.join(", "));
-    sendError(res, 405, `Method ${req.method} is not allowed on ${req.path.slice(0, 200)}; use ${methods.join(" or ")}`);
-  };
+function notAllowed(method: string, path: string, methods: readonly string[]): AppError {
+  return new AppError("METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path.slice(0, 200)}; use ${methods.join(" or ")}`, { allow: methods });
 }
 
 /**
  * Only these methods reach the route; others get 405 with Allow. Express would map HEAD onto GET, but
  * here a GET may change things, so every method is listed explicitly.
  */
-export function onlyMethods(methods: string[]): RequestHandler {
-  const refusal = refuse(methods);
-  return (req, res, next) => (methods.includes(req.method) ? next() : refusal(req, res, next));
+export function onlyMethods(methods: readonly string[]): RequestHandler {
+  return (req, _res, next) => (methods.includes(req.method) ? next() : next(notAllowed(req.method, req.path, methods)));
 }
 
 /**
@@ -22,9 +18,8 @@ export function onlyMethods(methods: string[]): RequestHandler {
  * 405 whatever body it carries (a huge or broken one included).
  */
 export function methodGuard(routes: ReadonlyMap<string, readonly string[]>): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const methods = routes.get(req.path.replace(/\/+$/, "") || "/");
-    if (methods && !methods.includes(req.method)) refuse(methods)(req, res, next);
-    else next();
+    next(methods && !methods.includes(req.method) ? notAllowed(req.method, req.path, methods) : undefined);
   };
 }

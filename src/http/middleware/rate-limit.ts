@@ -4,9 +4,9 @@
  * - per caller *login* after authentication, so rotating tokens does not buy a user more requests.
  * The store is a parameter so that replicas can share one (Redis: ./shared-rate-limit-store.ts), one per limiter.
  */
-import type { RequestHandler } from "express";
-import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
-import { sendError } from "../envelope.js";
+import type { Request, RequestHandler, Response } from "express";
+import { rateLimit, type Store } from "express-rate-limit";
+import { AppError } from "../../domain/errors.js";
 
 export interface RateLimitOptions {
   /** requests per second; fractions allowed (0.5 = one request every two seconds) */
@@ -31,10 +31,10 @@ function limiter(what: string, options: RateLimitOptions, keyGenerator?: (req: P
     legacyHeaders: false,
     ...(options.store ? { store: options.store } : {}),
     ...(keyGenerator ? { keyGenerator } : {}),
-    handler: (_req, res, _next, opts) => {
+    handler: (_req, _res, next, opts) => {
       options.onLimited?.();
       const retryAfter = Math.max(1, Math.ceil(opts.windowMs / 1000));
-      sendError(res, 429, `Rate limit exceeded (${what}); retry in ${retryAfter} s`, retryAfter);
+      next(new AppError("RATE_LIMITED", `Rate limit exceeded (${what}); retry in ${retryAfter} s`, { retryAfter }));
     },
   });
 }
@@ -44,9 +44,20 @@ export function perAddressLimit(options: RateLimitOptions): RequestHandler {
   return limiter("per client address", options);
 }
 
-export function perUserLimit(options: RateLimitOptions): RequestHandler {
-  return limiter("per user", options, (req) => {
-    const login = (req.res?.locals.caller as { login?: string } | undefined)?.login;
-    return login ? `user:${login.toLowerCase()}` : `ip:${ipKeyGenerator(req.ip ?? "unknown")}`;
-  });
+/** Admits one caller's request, or rejects with AppError RATE_LIMITED (after setting the RateLimit headers). */
+export type CallerAdmission = (req: Request, res: Response, login: string) => Promise<void>;
+
+/**
+ * Counted per caller login, once the service knows it (it calls this as its `admit` step): rotating tokens
+ * buys a user nothing.
+ */
+export function perUserLimit(options: RateLimitOptions): CallerAdmission {
+  const logins = new WeakMap<Request, string>();
+  const middleware = limiter("per user", options, (req) => `user:${logins.get(req)?.toLowerCase() ?? ""}`);
+  return (req, res, login) =>
+    new Promise<void>((resolve, reject) => {
+      logins.set(req, login);
+      const next = (error?: unknown) => (error === undefined ? resolve() : reject(error as Error));
+      Promise.resolve(middleware(req, res, next)).catch(reject);
+    });
 }

@@ -1,98 +1,49 @@
 /**
  * /api/v1: the Go original's routes, with its methods and GET on every route (the original README's curl
- * lines use plain GET). Each route runs: parameters → caller (GET /user) → per-user limit → active
- * maintainer of the team → the service. A refusal at any step changes nothing on GitHub.
+ * lines use plain GET). A route parses its parameters and the caller's token, hands them to its use case
+ * (which identifies, admits and authorizes the caller before it acts; see src/services/index.ts), and
+ * renders the answer. Parsing comes first, so bad input is refused before GitHub is asked anything.
  */
-import { Router, type Request, type RequestHandler, type Response } from "express";
-import type { RepoPermission } from "../../domain/permissions.js";
-import type { Caller, GitHub } from "../../github/ports.js";
-import type { Logger } from "../../logging/create-logger.js";
-import { identifyCaller, requireActiveMaintainer } from "../../services/access.js";
-import { addRepos, removeRepos, setRepos } from "../../services/group-repos.js";
-import { createGroup, deleteGroup, listGroup, type AuditLog } from "../../services/runner-groups.js";
-import { registrationToken, removeToken } from "../../services/runner-tokens.js";
+import { Router, type Request, type RequestHandler } from "express";
+import type { RequestDeadlines } from "../../request-deadline.js";
+import type { CallerRequest, Services } from "../../services/index.js";
 import { sendSuccess } from "../envelope.js";
+import type { CallerAdmission } from "../middleware/rate-limit.js";
 import { onlyMethods } from "../middleware/only-methods.js";
 import { parseAuthorization, parseForce, parseRepos, parseTeam } from "../parse.js";
 
 export interface V1Deps {
-  github: GitHub;
-  log: Logger;
-  policy: { minRepoPermission: RepoPermission };
-  perUserLimit: RequestHandler;
+  services: Services;
+  /** one deadline for all the GitHub calls of a request (config github.timeoutSeconds) */
+  deadlines: RequestDeadlines;
+  /** the per-user rate limit, run by the use case once it knows the caller */
+  admitCaller: CallerAdmission;
 }
 
-interface Context {
-  deps: V1Deps;
-  audit: AuditLog;
-  caller: Caller;
-  team: string;
-  req: Request;
-}
-
-interface V1Route {
+interface V1Route<Input> {
   /** the path under /api/v1, then its aliases */
   paths: string[];
   /** the original's method first; GET is accepted everywhere */
   methods: string[];
-  /** parses what the route needs beyond `team`, before GitHub is asked anything */
-  parse?: (req: Request) => unknown;
-  run(ctx: Context, input: unknown): Promise<unknown>;
+  /** what the route needs beyond `team`, parsed before GitHub is asked anything */
+  parse: (req: Request) => Input;
+  useCase: (services: Services) => (request: CallerRequest<Input>) => Promise<unknown>;
 }
 
-export const V1_ROUTES: readonly V1Route[] = [
-  {
-    paths: ["group-create", "group-add"],
-    methods: ["POST", "GET"],
-    run: ({ deps, audit, team }) => createGroup(deps.github, audit, team),
-  },
-  {
-    paths: ["group-delete"],
-    methods: ["DELETE", "GET"],
-    parse: parseForce,
-    run: ({ deps, audit, team }, force) => deleteGroup(deps.github, audit, team, force as boolean),
-  },
-  {
-    paths: ["group-list"],
-    methods: ["GET"],
-    run: ({ deps, team }) => listGroup(deps.github, team),
-  },
-  {
-    paths: ["repos-add"],
-    methods: ["PATCH", "GET"],
-    parse: parseRepos,
-    run: ({ deps, audit, team }, repos) => addRepos(deps.github, audit, deps.policy, team, repos as string[]),
-  },
-  {
-    paths: ["repos-remove"],
-    methods: ["PATCH", "GET"],
-    parse: parseRepos,
-    run: ({ deps, audit, team }, repos) => removeRepos(deps.github, audit, team, repos as string[]),
-  },
-  {
-    paths: ["repos-set"],
-    methods: ["PATCH", "GET"],
-    parse: parseRepos,
-    run: ({ deps, audit, team }, repos) => setRepos(deps.github, audit, deps.policy, team, repos as string[]),
-  },
-  {
-    paths: ["token-register"],
-    methods: ["GET", "POST"],
-    run: ({ deps, audit, team }) => registrationToken(deps.github, audit, team),
-  },
-  {
-    paths: ["token-remove"],
-    methods: ["GET", "POST"],
-    run: ({ deps, audit, team }) => removeToken(deps.github, audit, team),
-  },
+const noInput = (): undefined => undefined;
+/** Keeps each entry's input type tied between its parser and its use case. */
+const route = <Input>(r: V1Route<Input>) => r as V1Route<unknown>;
+
+export const V1_ROUTES: readonly V1Route<unknown>[] = [
+  route({ paths: ["group-create", "group-add"], methods: ["POST", "GET"], parse: noInput, useCase: (s) => s.groupCreate }),
+  route({ paths: ["group-delete"], methods: ["DELETE", "GET"], parse: (req) => ({ force: parseForce(req) }), useCase: (s) => s.groupDelete }),
+  route({ paths: ["group-list"], methods: ["GET"], parse: noInput, useCase: (s) => s.groupList }),
+  route({ paths: ["repos-add"], methods: ["PATCH", "GET"], parse: (req) => ({ repos: parseRepos(req) }), useCase: (s) => s.reposAdd }),
+  route({ paths: ["repos-remove"], methods: ["PATCH", "GET"], parse: (req) => ({ repos: parseRepos(req) }), useCase: (s) => s.reposRemove }),
+  route({ paths: ["repos-set"], methods: ["PATCH", "GET"], parse: (req) => ({ repos: parseRepos(req) }), useCase: (s) => s.reposSet }),
+  route({ paths: ["token-register"], methods: ["GET", "POST"], parse: noInput, useCase: (s) => s.tokenRegister }),
+  route({ paths: ["token-remove"], methods: ["GET", "POST"], parse: noInput, useCase: (s) => s.tokenRemove }),
 ];
-
-function auditLogFor(log: Logger, res: Response): AuditLog {
-  return {
-    audit: (action, fields) =>
-      log.info("audit", { audit: action, requestId: res.locals.requestId as string, user: (res.locals.caller as Caller).login, ...fields }),
-  };
-}
 
 const STATUS_METHODS = ["GET"];
 
@@ -109,28 +60,27 @@ export function v1Router(deps: V1Deps): Router {
   router.all("/status", onlyMethods(STATUS_METHODS), (_req, res) => sendSuccess(res, "Server ready"));
 
   for (const route of V1_ROUTES) {
-    const parseInput: RequestHandler = (req, res, next) => {
-      res.locals.team = parseTeam(req);
-      res.locals.input = route.parse?.(req);
-      next();
-    };
-    const authenticate: RequestHandler = async (req, res, next) => {
-      const token = parseAuthorization(req.get("authorization"));
-      res.locals.caller = await identifyCaller(deps.github, token);
-      next();
-    };
-    const authorize: RequestHandler = async (_req, res, next) => {
-      await requireActiveMaintainer(deps.github, res.locals.caller as Caller, res.locals.team as string);
-      next();
-    };
+    const useCase = route.useCase(deps.services);
     const handle: RequestHandler = async (req, res) => {
-      const ctx: Context = { deps, audit: auditLogFor(deps.log, res), caller: res.locals.caller as Caller, team: res.locals.team as string, req };
-      sendSuccess(res, await route.run(ctx, res.locals.input));
+      const team = parseTeam(req);
+      res.locals.team = team;
+      const input = route.parse(req);
+      const token = parseAuthorization(req.get("authorization"));
+      const result = await deps.deadlines.within(() =>
+        useCase({
+          token,
+          team,
+          input,
+          requestId: res.locals.requestId,
+          admit: (caller) => {
+            res.locals.caller = caller;
+            return deps.admitCaller(req, res, caller.login);
+          },
+        }),
+      );
+      sendSuccess(res, result);
     };
-    for (const path of route.paths) {
-      router.all(`/${path}`, onlyMethods(route.methods), parseInput, authenticate, deps.perUserLimit, authorize, handle);
-    }
+    for (const path of route.paths) router.all(`/${path}`, onlyMethods(route.methods), handle);
   }
   return router;
 }
-

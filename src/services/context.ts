@@ -1,0 +1,30 @@
+/**
+ * What every use case works with once its caller is known and authorized: the GitHub ports, the lock
+ * that orders changes to a team's group, the audit trail (bound to this request and caller), the
+ * organization's policy, and the team.
+ */
+import type { RepoPermission } from "../domain/permissions.js";
+import type { GitHub } from "../github/ports.js";
+import type { KeyedLock } from "./group-lock.js";
+
+export interface Policy {
+  /** the least a team must hold on a repository to attach it to its group */
+  minRepoPermission: RepoPermission;
+}
+
+/** One line of the audit trail per change made on GitHub. */
+export type Audit = (action: string, fields: Record<string, unknown>) => void;
+
+export interface TeamContext {
+  github: GitHub;
+  locks: KeyedLock;
+  audit: Audit;
+  policy: Policy;
+  /** the team's slug, already validated */
+  team: string;
+}
+
+/** Runs `work` as the only change to the team's runner group in progress (see ./group-lock.ts). */
+export function changingGroup<T>(ctx: TeamContext, work: () => Promise<T>): Promise<T> {
+  return ctx.locks.run(ctx.team.toLowerCase(), work);
+}
