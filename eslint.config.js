@@ -2,6 +2,18 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// ---- Walls between layers (README, "Layout"): domain ← services ← http ← app ← service ← main. ----
+// Each block lists what a folder may NOT import; test/unit/lint/layers.test.ts proves that each wall holds.
+const octokitOnlyInGitHub = { group: ["@octokit/*"], message: "Only src/github/ talks to Octokit." };
+const expressOnlyInHttp = { group: ["express"], message: "Only src/http/, src/app.ts and src/server.ts know Express." };
+const noComposition = { group: ["**/app.js", "**/service.js", "**/main.js", "**/demo.js"], message: "Only the composition root (src/service.ts) wires the parts." };
+const noSimulator = { group: ["**/simulator/*"], message: "The server never leans on the GitHub simulator; only src/demo.ts and tests start it." };
+const noHttp = { group: ["**/http/*"], message: "The HTTP layer sits above this one." };
+const noServices = { group: ["**/services/*"], message: "The use cases sit above this one." };
+const noGitHub = { group: ["**/github/*"], message: "Reach GitHub through the services, not its adapter." };
+/** @param {string[]} files @param {object[]} patterns */
+const wall = (files, patterns) => ({ files, rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns }] } });
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/"] },
   js.configs.recommended,
@@ -33,6 +45,22 @@ export default tseslint.config(
       globals: { window: "writable", SwaggerUIBundle: "readonly" },
     },
   },
+  wall(["src/domain/**/*.ts"], [
+    { group: ["../*"], message: "src/domain is the bottom layer: it imports nothing else from src/." },
+    octokitOnlyInGitHub,
+    expressOnlyInHttp,
+  ]),
+  wall(["src/services/**/*.ts"], [
+    { group: ["**/github/*", "!**/github/ports.js"], message: "Services see GitHub only through src/github/ports.ts." },
+    { group: ["**/github/ports.js"], allowTypeImports: true, message: "Services import the GitHub ports as types only." },
+    noHttp, noComposition, noSimulator, octokitOnlyInGitHub, expressOnlyInHttp,
+  ]),
+  wall(["src/github/**/*.ts"], [noHttp, noServices, noComposition, noSimulator, expressOnlyInHttp]),
+  wall(["src/http/**/*.ts"], [noGitHub, noComposition, noSimulator, octokitOnlyInGitHub]),
+  wall(["src/config/**/*.ts", "src/logging/**/*.ts", "src/metrics/**/*.ts", "src/redis/**/*.ts", "src/tls/**/*.ts"], [
+    noHttp, noServices, noGitHub, noComposition, noSimulator, octokitOnlyInGitHub, expressOnlyInHttp,
+  ]),
+  wall(["src/*.ts"], [octokitOnlyInGitHub]),
   {
     // The simulator is an island: it stands in for GitHub and must not lean on the server it is testing.
     files: ["src/simulator/*.ts"],

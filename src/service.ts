@@ -11,7 +11,7 @@ import { withCaches } from "./github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "./github/create-github.js";
 import type { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
-import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
+import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";

@@ -86,7 +86,7 @@ export function setRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
 
 /** Removing a repository that is not in the group is not an error: the caller's wish already holds. */
 export function removeRepos(ctx: TeamContext, { repos: names }: { repos: string[] }): Promise<string> {
-  const { github, audit, team: teamSlug } = ctx;
+  const { github, audit } = ctx;
   return changingGroup(ctx, () =>
     onTeamGroup(ctx, async (group) => {
       const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));

@@ -57,7 +57,8 @@ export function perUserLimit(options: RateLimitOptions): CallerAdmission {
   return (req, res, login) =>
     new Promise<void>((resolve, reject) => {
       logins.set(req, login);
-      const next = (error?: unknown) => (error === undefined ? resolve() : reject(error as Error));
-      Promise.resolve(middleware(req, res, next)).catch(reject);
+      const fail = (error: unknown) => reject(error instanceof Error ? error : new Error(String(error)));
+      const next = (error?: unknown) => (error === undefined ? resolve() : fail(error));
+      Promise.resolve(middleware(req, res, next)).catch(fail);
     });
 }

@@ -17,8 +17,8 @@ export function requestLog(log: Logger): RequestHandler {
         path: (req.originalUrl.split("?")[0] ?? "").slice(0, 200),
         status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
-        user: (res.locals.caller as { login: string } | undefined)?.login,
-        team: res.locals.team as string | undefined,
+        user: res.locals.caller?.login,
+        team: res.locals.team,
         ip: req.ip,
       };
       if (status >= 500) log.error("request", line);

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { AppError } from "../domain/errors.js";
-import { errorAnswer } from "../http/envelope.js";
-import type { Metrics } from "./metrics.js";
+import { errorAnswer } from "./envelope.js";
+import type { Metrics } from "../metrics/metrics.js";
 
 export interface MetricsServer {
   url: string;
