@@ -17,13 +17,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
+import type { Config } from "../config/schema.js";
 import { redactRedisUrl } from "./url.js";
 
-export interface RedisSettings {
-  url: string;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
-}
+/** config.redis, once it is known to have a URL */
+export type RedisSettings = Pick<Config["redis"], "connectTimeoutMs" | "commandTimeoutMs"> & { url: string };
 
 export interface RedisLog {
   info(message: string, fields?: Record<string, unknown>): void;

@@ -121,7 +121,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.redis ? { redis: options.redis } : {}),
   });
   const cert = await testCertificate();
-  const server = await startServer(app, { address: "127.0.0.1", port: 0, tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile } });
+  const server = await startServer(app, {
+    address: "127.0.0.1",
+    port: 0,
+    tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile },
+    // Long enough that a test's last request is never cut short by its own clean-up.
+    shutdownGraceMs: 10_000,
+  });
   const dispatcher = new Agent({ connect: { ca: cert.cert } });
 
   return {
