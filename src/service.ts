@@ -9,7 +9,7 @@ import type { Config } from "./config/schema.js";
 import { systemClock } from "./clock.js";
 import { withCaches } from "./github/cached-github.js";
 import { createGitHub } from "./github/create-github.js";
-import type { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
+import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
 import { createMetrics } from "./metrics/metrics.js";
@@ -63,7 +63,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     // Loaded only when configured: the Redis client is about 14 MB of memory that a lone replica never uses.
     const [{ connectRedis }, { SharedRateLimitStore }] = await Promise.all([
       import("./redis/connection.js"),
-      import("./http/middleware/shared-rate-limit-store.js"),
+      import("./redis/shared-rate-limit-store.js"),
     ]);
     redis = await connectRedis({ ...config.redis, url: config.redis.url }, log);
     metrics.watchRedis(redis.isReady);

@@ -9,7 +9,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type YAMLError } from "yaml";
 import type { z } from "zod";
-import { redactRedisUrl, redisUrlProblem } from "../redis/url.js";
+import { redactRedisUrl, redisUrlProblem } from "./redis-url.js";
 import { adviceFor, configFileSchema, SECRET_KEYS, tlsSchema, unknownKeyPaths, type Config, type ConfigFile } from "./schema.js";
 
 export type Env = Record<string, string | undefined>;

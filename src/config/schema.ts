@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { REPO_PERMISSIONS, type RepoPermission } from "../domain/permissions.js";
-import { redisUrlProblem } from "../redis/url.js";
+import { redisUrlProblem } from "./redis-url.js";
 
 /** winston's npm levels that we use, most severe first: the logger's severity order is this list's. */
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;

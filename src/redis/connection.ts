@@ -18,7 +18,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
 import type { Config } from "../config/schema.js";
-import { redactRedisUrl } from "./url.js";
+import { redactRedisUrl } from "../config/redis-url.js";
 
 /** config.redis, once it is known to have a URL */
 export type RedisSettings = Pick<Config["redis"], "connectTimeoutMs" | "commandTimeoutMs"> & { url: string };

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { RedisOnError } from "../../src/config/schema.js";
-import { SharedRateLimitStore } from "../../src/http/middleware/shared-rate-limit-store.js";
+import { SharedRateLimitStore } from "../../src/redis/shared-rate-limit-store.js";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.js";
 import { connectRedis, type SharedRedis } from "../../src/redis/connection.js";
 import { DEMO_TOKENS } from "../../src/simulator/index.js";

@@ -14,9 +14,9 @@
  */
 import { MemoryStore, type IncrementResponse, type Options, type Store } from "express-rate-limit";
 import { RedisStore } from "rate-limit-redis";
-import { AppError } from "../../domain/errors.js";
-import type { RedisOnError } from "../../config/schema.js";
-import type { SharedRedis } from "../../redis/connection.js";
+import { AppError } from "../domain/errors.js";
+import type { RedisOnError } from "../config/schema.js";
+import type { SharedRedis } from "./connection.js";
 
 export interface SharedStoreLog {
   info(message: string, fields?: Record<string, unknown>): void;
