@@ -146,7 +146,7 @@ describe("findConfigPath: where the configuration file is looked for", () => {
 
   test("when only $CONFIG_PATH is set, then it wins over /etc and ./config.yml", () => {
     const fs = fakeFs(everywhere);
-    assert.equal(findConfigPath({ argv: ["--port", "1"], env: { CONFIG_PATH: "/from/env.yml" }, exists: fs.exists }), "/from/env.yml");
+    assert.equal(findConfigPath({ argv: [], env: { CONFIG_PATH: "/from/env.yml" }, exists: fs.exists }), "/from/env.yml");
     assert.deepEqual(fs.asked, []);
   });
 
@@ -187,6 +187,13 @@ describe("findConfigPath: where the configuration file is looked for", () => {
 });
 
 describe("loadConfig", () => {
+  test("when the command line has an option other than --config, then nothing is read and the error lists the options", () => {
+    const fs = fakeFs({ "./config.yml": stringify(MINIMAL), [KEY_PATH]: PKCS1 });
+    const error = configError(() => loadConfig({ argv: ["--confg", "/etc/arm.yml"], env: {}, ...fs }));
+    assert.equal(error.message, "bad command line (1 problem):\n  - Unknown option '--confg'; known options: --config PATH");
+    assert.deepEqual([...fs.asked, ...fs.reads], []);
+  });
+
   test("when no configuration file is found, then the error lists the four places searched, in order", () => {
     const error = configError(() => loadConfig({ argv: [], env: {}, ...fakeFs({}) }));
     assert.deepEqual(error.problems, [
