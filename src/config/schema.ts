@@ -2,7 +2,7 @@
  * The configuration file's shape, as a zod schema, and the `Config` the rest of the server is written against.
  *
  * The file keeps the Go original's keys unchanged (`appID`, `installationID`, `logging.maxAge`, …) so that
- * operators' existing files keep working; `load-config.ts` turns the parsed file into a `Config`, whose names
+ * operators' existing files keep working; `to-config.ts` turns the validated file into a `Config`, whose names
  * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and
  * config.example.yml documents each one (a test checks that the two agree).
  */
@@ -96,7 +96,8 @@ export interface CacheSettings {
 
 /**
  * The Go original parsed levels with logrus.ParseLevel, which accepts these names in any letter case; winston
- * knows only some of them, and a level it does not know silently switches off every log line.
+ * knows only some of them, and a level it does not know silently switches off every log line
+ * (https://github.com/winstonjs/winston/issues/1752).
  */
 export const LOG_LEVEL_NAMES: Readonly<Record<string, LogLevel>> = {
   trace: "debug",

@@ -26,7 +26,10 @@ export interface CreateLoggerOptions {
   clock?: Clock;
 }
 
-/** Severity order; winston drops an unknown level's lines and says nothing, so this is checked up front. */
+/**
+ * Severity order. winston drops an unknown level's lines and says nothing
+ * (https://github.com/winstonjs/winston/issues/1752), so the level is checked up front.
+ */
 const LEVELS = Object.fromEntries(LOG_LEVELS.map((level, severity) => [level, severity])) as Record<LogLevel, number>;
 
 /** Files are `actions-runner-manager-2026-01-31.log`, then `…-2026-01-31.1.log`, … when one day outgrows `maxSizeMB`. */
@@ -61,7 +64,8 @@ export function createLogger(cfg: Config["logging"], opts: CreateLoggerOptions =
 
   // A log file that cannot be written (disk full, permissions, a directory in its place) must neither
   // bring the service down nor fail in silence: say so once, straight to the streams. The rotating
-  // transport does not listen to its own file stream's errors, which would otherwise be uncaught.
+  // transport does not listen to its own file stream's errors, which would otherwise be uncaught
+  // (https://github.com/winstonjs/winston-daily-rotate-file/pull/408).
   let reported = false;
   const reportFailure = (error: unknown) => {
     if (reported) return;
