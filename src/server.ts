@@ -10,8 +10,9 @@
  */
 import { createServer as createHttpServer, type RequestListener, type Server, type ServerOptions as HttpOptions, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { answerClientError } from "./http/client-error.js";
 import type { AddressInfo, Socket } from "node:net";
+import type { Config } from "./config/schema.js";
+import { answerClientError } from "./http/client-error.js";
 import {
   checkTlsMaterial,
   readTlsMaterial,
@@ -48,13 +49,10 @@ export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = {
   checkIntervalMs: 1_000,
 };
 
-export interface ServerOptions {
-  address: string;
-  port: number;
-  /** clientCAFile: accept only clients presenting a certificate signed by one of these CAs (mutual TLS) */
-  tls: { enabled: boolean; certFile?: string | undefined; keyFile?: string | undefined; clientCAFile?: string | undefined };
-  /** how long close() waits for requests in flight before cutting connections; 10 s by default */
-  shutdownGraceMs?: number;
+/** tls.clientCAFile: accept only clients presenting a certificate signed by one of these CAs (mutual TLS) */
+export interface ServerOptions extends Pick<Config["server"], "address" | "port" | "tls"> {
+  /** how long close() waits for requests in flight before cutting connections (config server.shutdownGraceSeconds) */
+  shutdownGraceMs: number;
   /** certificate loads and reloads, unusable new files, refused handshakes, the drain on close(); silent by default */
   log?: ServerLog;
   timeouts?: Partial<ServerTimeouts>;
@@ -187,7 +185,7 @@ export async function startServer(app: RequestListener, options: ServerOptions):
           server.closeAllConnections();
           // Also the connections the HTTP layer does not know yet (a TLS handshake under way).
           for (const socket of sockets) socket.destroy();
-        }, options.shutdownGraceMs ?? 10_000);
+        }, options.shutdownGraceMs);
         server.close(() => {
           clearTimeout(grace);
           resolve();

@@ -9,7 +9,7 @@ import type { Config } from "./config/schema.js";
 import { systemClock, type Clock } from "./clock.js";
 import { withCaches } from "./github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "./github/create-github.js";
-import type { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-store.js";
+import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
@@ -77,7 +77,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     // Loaded only when configured: the Redis client is memory that a lone replica never uses.
     const [{ connectRedis }, { SharedRateLimitStore }] = await Promise.all([
       import("./redis/connection.js"),
-      import("./http/middleware/shared-rate-limit-store.js"),
+      import("./redis/shared-rate-limit-store.js"),
     ]);
     const connected = await connectRedis({ ...config.redis, url: config.redis.url }, log);
     redis = connected;

@@ -2,15 +2,17 @@
  * The configuration file's shape, as a zod schema, and the `Config` the rest of the server is written against.
  *
  * The file keeps the Go original's keys unchanged (`appID`, `installationID`, `logging.maxAge`, …) so that
- * operators' existing files keep working; `load-config.ts` turns the parsed file into a `Config`, whose names
+ * operators' existing files keep working; `to-config.ts` turns the validated file into a `Config`, whose names
  * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and
  * config.example.yml documents each one (a test checks that the two agree).
  */
 import { z } from "zod";
-import { redisUrlProblem } from "../redis/url.js";
+import { REPO_PERMISSIONS, type RepoPermission } from "../domain/permissions.js";
+import { redisUrlProblem } from "./redis-url.js";
 
-export type RepoPermission = "read" | "triage" | "write" | "maintain" | "admin";
-export type LogLevel = "error" | "warn" | "info" | "debug";
+/** winston's npm levels that we use, most severe first: the logger's severity order is this list's. */
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   org: string;
@@ -27,11 +29,11 @@ export interface Config {
     /** one of winston's npm levels; the Go original's names are mapped (an unknown winston level disables all logging) */
     level: LogLevel;
     logDirectory: string;
-    /** delete rotated files older than this many days; at least 1 unless ephemeral */
+    /** delete rotated files older than this many days, when maxBackups is 0; at least 1 unless ephemeral */
     maxAgeDays: number;
-    /** keep at most this many rotated files; 0 = keep by age (maxAgeDays) instead: the rotation library does one or the other */
+    /** keep at most this many rotated files besides the current one; 0 = keep by age (maxAgeDays) instead: the rotation library does one or the other */
     maxBackups: number;
-    /** rotate when the file reaches this many megabytes; at least 1 unless ephemeral */
+    /** rotate when the file reaches this many megabytes within a day; at least 1 unless ephemeral */
     maxSizeMB: number;
   };
   server: {
@@ -84,20 +86,18 @@ export interface Config {
  * fail-open: while Redis is unreachable each replica counts in its own memory (as without Redis), so CI keeps
  * working; fail-closed: limited requests are refused with 503, so no replica exceeds what GitHub is promised.
  */
-export type RedisOnError = "fail-open" | "fail-closed";
-export const REDIS_ON_ERROR = ["fail-open", "fail-closed"] as const satisfies readonly RedisOnError[];
+export const REDIS_ON_ERROR = ["fail-open", "fail-closed"] as const;
+export type RedisOnError = (typeof REDIS_ON_ERROR)[number];
 
 export interface CacheSettings {
   ttlSeconds: number;
   maxEntries: number;
 }
 
-/** GitHub's repository roles, weakest first. */
-export const REPO_PERMISSIONS = ["read", "triage", "write", "maintain", "admin"] as const satisfies readonly RepoPermission[];
-
 /**
  * The Go original parsed levels with logrus.ParseLevel, which accepts these names in any letter case; winston
- * knows only some of them, and a level it does not know silently switches off every log line.
+ * knows only some of them, and a level it does not know silently switches off every log line
+ * (https://github.com/winstonjs/winston/issues/1752).
  */
 export const LOG_LEVEL_NAMES: Readonly<Record<string, LogLevel>> = {
   trace: "debug",

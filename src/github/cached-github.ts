@@ -13,25 +13,17 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Clock } from "../clock.js";
+import type { CacheSettings, Config } from "../config/schema.js";
 import type { RunnerGroup } from "../domain/runner-group.js";
 import type { Caller, GitHub, OrgGitHub, TeamMembership, TeamRepository } from "./ports.js";
 
-export interface CacheSettings {
-  ttlSeconds: number;
-  maxEntries: number;
-}
-
-export interface CacheOptions {
-  identity: CacheSettings;
-  maintainership: CacheSettings;
-  runnerGroups: CacheSettings;
-  repoPermissions: CacheSettings;
+export interface CacheOptions extends Readonly<Config["cache"]> {
   clock: Clock;
   /** called on every lookup, for metrics */
   onLookup?: (cache: CacheName, result: "hit" | "miss") => void;
 }
 
-export type CacheName = "identity" | "maintainership" | "runnerGroups" | "repoPermissions";
+export type CacheName = keyof Config["cache"];
 
 /** lru-cache stores no undefined or null; these stand for "GitHub said there is none". */
 const NO_MEMBERSHIP = { role: "none" } as const;

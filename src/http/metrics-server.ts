@@ -6,8 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { AppError } from "../domain/errors.js";
-import { errorAnswer } from "./envelope.js";
 import type { Metrics } from "../metrics/metrics.js";
+import { DEFAULT_TIMEOUTS } from "../server.js";
+import { errorAnswer } from "./envelope.js";
 
 export interface MetricsServer {
   url: string;
@@ -31,7 +32,7 @@ export async function startMetricsServer(metrics: Metrics, options: { address: s
     res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });
     res.end(text);
   };
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+  const server = createServer({ headersTimeout: DEFAULT_TIMEOUTS.headersMs, requestTimeout: DEFAULT_TIMEOUTS.requestMs }, (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) sendError(res, new AppError("INTERNAL", "The metrics could not be collected"));
       else res.destroy();

@@ -7,24 +7,8 @@ import { join } from "node:path";
 import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
 import { systemClock, type Clock } from "../clock.js";
+import { LOG_LEVELS, type Config, type LogLevel } from "../config/schema.js";
 import { redactField, redactString, redactValue } from "./redact.js";
-
-/** The `logging` section of the configuration, as the config loader hands it over. */
-export interface LoggingConfig {
-  compress: boolean;
-  /** true: stdout only (containers, whose platform keeps stdout); false: stdout and a rotated file. */
-  ephemeral: boolean;
-  level: "error" | "warn" | "info" | "debug";
-  logDirectory: string;
-  /** Days a rotated file is kept; used only when `maxBackups` is 0. 0 with `maxBackups` 0: kept forever. */
-  maxAgeDays: number;
-  /** Rotated files kept besides the current one; when > 0 it wins over `maxAgeDays`. */
-  maxBackups: number;
-  /** Size at which the current file is rotated within the day; 0: only daily. */
-  maxSizeMB: number;
-}
-
-export type LogLevel = LoggingConfig["level"];
 
 export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
@@ -42,8 +26,11 @@ export interface CreateLoggerOptions {
   clock?: Clock;
 }
 
-/** Severity order; winston drops an unknown level's lines and says nothing, so this is checked up front. */
-const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+/**
+ * Severity order. winston drops an unknown level's lines and says nothing
+ * (https://github.com/winstonjs/winston/issues/1752), so the level is checked up front.
+ */
+const LEVELS = Object.fromEntries(LOG_LEVELS.map((level, severity) => [level, severity])) as Record<LogLevel, number>;
 
 /** Files are `actions-runner-manager-2026-01-31.log`, then `…-2026-01-31.1.log`, … when one day outgrows `maxSizeMB`. */
 export const LOG_FILE_NAME = "actions-runner-manager-%DATE%";
@@ -62,7 +49,7 @@ export interface LoggerHandle {
   close(this: void): Promise<void>;
 }
 
-export function createLogger(cfg: LoggingConfig, opts: CreateLoggerOptions = {}): LoggerHandle {
+export function createLogger(cfg: Config["logging"], opts: CreateLoggerOptions = {}): LoggerHandle {
   if (!Object.hasOwn(LEVELS, cfg.level)) {
     throw new Error(`logging.level must be one of ${Object.keys(LEVELS).join(", ")}; got ${JSON.stringify(cfg.level)}`);
   }
@@ -77,7 +64,8 @@ export function createLogger(cfg: LoggingConfig, opts: CreateLoggerOptions = {})
 
   // A log file that cannot be written (disk full, permissions, a directory in its place) must neither
   // bring the service down nor fail in silence: say so once, straight to the streams. The rotating
-  // transport does not listen to its own file stream's errors, which would otherwise be uncaught.
+  // transport does not listen to its own file stream's errors, which would otherwise be uncaught
+  // (https://github.com/winstonjs/winston-daily-rotate-file/pull/408).
   let reported = false;
   const reportFailure = (error: unknown) => {
     if (reported) return;
@@ -167,7 +155,7 @@ export function createLogFormat(clock: Clock): winston.Logform.Format {
  * `maxAgeDays`, else files are kept. The count is `maxBackups + 1` because the transport counts the
  * current file and lumberjack's MaxBackups, in the Go original, did not.
  */
-export function rotatingFileOptions(cfg: LoggingConfig): DailyRotateFile.DailyRotateFileTransportOptions {
+export function rotatingFileOptions(cfg: Config["logging"]): DailyRotateFile.DailyRotateFileTransportOptions {
   let maxFiles: string | number | undefined;
   if (cfg.maxBackups > 0) maxFiles = Math.floor(cfg.maxBackups) + 1;
   else if (cfg.maxAgeDays > 0) maxFiles = `${Math.ceil(cfg.maxAgeDays)}d`;

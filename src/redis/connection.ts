@@ -4,7 +4,8 @@
  * - `disableOfflineQueue`: while disconnected, a command fails at once instead of waiting in a queue for
  *   the reconnection (node-redis' default queues it, and every rate-limited request would hang);
  * - every command has a deadline of our own. node-redis' `commandOptions.timeout` only covers a command
- *   until it is written to the socket: once sent, it waits for its reply forever, and a Redis that is
+ *   until it is written to the socket: once sent, it waits for its reply forever
+ *   (https://github.com/redis/node-redis/pull/3008), and a Redis that is
  *   connected but silent (stopped, overloaded, a network path that drops packets without a reset) would hold
  *   every request. A command that gets no answer in time therefore also retires the connection: it is
  *   destroyed (its pending commands fail) and a new one is opened, which is not "ready" (so commands fail at
@@ -17,13 +18,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
-import { redactRedisUrl } from "./url.js";
+import type { Config } from "../config/schema.js";
+import { redactRedisUrl } from "../config/redis-url.js";
 
-export interface RedisSettings {
-  url: string;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
-}
+/** config.redis, once it is known to have a URL */
+export type RedisSettings = Pick<Config["redis"], "connectTimeoutMs" | "commandTimeoutMs"> & { url: string };
 
 export interface RedisLog {
   info(message: string, fields?: Record<string, unknown>): void;

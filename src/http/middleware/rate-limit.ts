@@ -2,7 +2,7 @@
  * Two limits, both with express-rate-limit's standard RateLimit headers and an answer in the envelope:
  * - per client address, in front of authentication, so a flood of bad tokens cannot make us hammer GitHub;
  * - per caller *login* after authentication, so rotating tokens does not buy a user more requests.
- * The store is a parameter so that replicas can share one (Redis: ./shared-rate-limit-store.ts), one per limiter.
+ * The store is a parameter so that replicas can share one (Redis: src/redis/shared-rate-limit-store.ts), one per limiter.
  */
 import type { Request, RequestHandler, Response } from "express";
 import { rateLimit, type Store } from "express-rate-limit";

@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test, type TestContext } from "node:test";
 import { manualClock } from "../../../src/clock.js";
-import { AUDIT_FILE_NAME, createLogger, rotatingFileOptions, type Logger, type LoggingConfig } from "../../../src/logging/create-logger.js";
+import type { Config } from "../../../src/config/schema.js";
+import { AUDIT_FILE_NAME, createLogger, rotatingFileOptions, type Logger } from "../../../src/logging/create-logger.js";
 import { createLogSink } from "../../helpers/log-sink.js";
+
+type LoggingConfig = Config["logging"];
 
 const LOG_FILE = /^actions-runner-manager-\d{4}-\d{2}-\d{2}\.log$/;
 

@@ -3,8 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { reconnectDelayMs } from "../../../src/redis/connection.js";
-import { redactRedisUrl, redisUrlProblem } from "../../../src/redis/url.js";
+import { redactRedisUrl, redisUrlProblem } from "../../../src/config/redis-url.js";
 
 describe("redactRedisUrl", () => {
   test("when a URL holds a password, then only the password is masked; the user name and the rest stay", () => {
@@ -30,10 +29,4 @@ describe("redisUrlProblem", () => {
       assert.ok(!problem.includes("hunter2pw"), problem);
     }
   });
-});
-
-test("when Redis keeps failing, then reconnection backs off from 50 ms to at most about 3 s", () => {
-  assert.ok(reconnectDelayMs(0) >= 50 && reconnectDelayMs(0) < 150);
-  assert.ok(reconnectDelayMs(3) >= 400 && reconnectDelayMs(3) < 500);
-  for (const retries of [6, 20, 1000]) assert.ok(reconnectDelayMs(retries) >= 3000 && reconnectDelayMs(retries) < 3100);
 });

@@ -7,16 +7,18 @@
  *   at once; a connected Redis that does not answer (hung, overloaded) costs one request the command
  *   timeout, then Redis is left alone for COOL_DOWN_MS, so that a hung Redis does not slow every request.
  * - rate-limit-redis loads its Lua scripts once, in init(), and never again unless Redis answers NOSCRIPT:
- *   a load that failed (Redis down at start-up, or killed during a reload) would fail every later request.
+ *   a load that failed (Redis down at start-up, or killed during a reload) would fail every later request
+ *   (upstream, on a Redis that is not there at start-up: https://github.com/express-rate-limit/rate-limit-redis/issues/239,
+ *   https://github.com/express-rate-limit/express-rate-limit/issues/485).
  *   So the inner store is built only once Redis is ready, and built afresh after any failure.
  *
  * One instance per limiter, each with its own prefix (express-rate-limit refuses a shared instance).
  */
 import { MemoryStore, type IncrementResponse, type Options, type Store } from "express-rate-limit";
 import { RedisStore } from "rate-limit-redis";
-import { AppError } from "../../domain/errors.js";
-import type { RedisOnError } from "../../config/schema.js";
-import type { SharedRedis } from "../../redis/connection.js";
+import { AppError } from "../domain/errors.js";
+import type { RedisOnError } from "../config/schema.js";
+import type { SharedRedis } from "./connection.js";
 
 export interface SharedStoreLog {
   info(message: string, fields?: Record<string, unknown>): void;
