@@ -21,9 +21,12 @@ import { openApiValidator, specRoutes } from "./http/openapi.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
+import type { RequestDeadlines } from "./request-deadline.js";
 
 export interface AppDeps {
   github: GitHub;
+  /** the deadline each caller request gives its GitHub calls; the same object the GitHub adapter reads */
+  deadlines: RequestDeadlines;
   log: Logger;
   policy: { minRepoPermission: RepoPermission };
   rateLimit: {
@@ -95,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   app.use("/api/v1", specRoutes());
   app.use(openApiValidator());
   // one deadline for all GitHub calls of a request (config github.timeoutSeconds); last before the routes
-  app.use("/api/v1", githubDeadline(deps.github));
+  app.use("/api/v1", githubDeadline(deps.deadlines));
   app.use(
     "/api/v1",
     v1Router({

@@ -13,6 +13,7 @@ import type { SharedRateLimitStore } from "./http/middleware/shared-rate-limit-s
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { startMetricsServer, type MetricsServer } from "./metrics/metrics-server.js";
 import { createMetrics } from "./metrics/metrics.js";
+import { createRequestDeadlines } from "./request-deadline.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { startServer } from "./server.js";
 
@@ -36,6 +37,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
   const metrics = createMetrics();
+  const deadlines = createRequestDeadlines(config.github.timeoutSeconds * 1000);
   const github = withCaches(createGitHub({
     org: config.org,
     appId: config.appId,
@@ -43,8 +45,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     privateKeyPem: config.privateKeyPem,
     baseUrl: config.baseUrl,
     log,
+    deadlines,
     timeoutMs: config.github.callTimeoutSeconds * 1000,
-    requestTimeoutMs: config.github.timeoutSeconds * 1000,
     retries: config.github.retries,
     onGitHubCall: metrics.githubCall,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -72,6 +74,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const app = createApp({
     github,
+    deadlines,
     log,
     policy: config.policy,
     rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit, ...stores },

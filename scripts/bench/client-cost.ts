@@ -20,6 +20,7 @@ import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck/light.js";
 import { createGitHub } from "../../src/github/create-github.js";
+import { createRequestDeadlines } from "../../src/request-deadline.js";
 
 const N = Number(process.argv[2] ?? 3000);
 const C = Number(process.argv[3] ?? 20);
@@ -70,10 +71,11 @@ variant("Octokit + throttling plugin (Bottleneck)", mint(new (Octokit.plugin(thr
 variant("Octokit + throttling (Bottleneck) + retry", mint(new (Octokit.plugin(throttling, retry))({ auth: token, baseUrl: url, throttle })));
 variant("Octokit + throttling (Bottleneck) + retry, auth-app", mint(new (Octokit.plugin(throttling, retry))({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url, throttle })));
 const log = { debug: () => undefined, warn: () => undefined };
+const deadlines = createRequestDeadlines(30_000);
 for (const throttleAndRetry of [false, true]) {
-  const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, throttleAndRetry });
+  const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, deadlines, throttleAndRetry });
   variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}`, () => github.org.createRegistrationToken());
-  variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}, withDeadline`, () => github.withDeadline(() => github.org.createRegistrationToken()));
+  variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}, request deadline`, () => deadlines.within(() => github.org.createRegistrationToken()));
 }
 // Rounds interleave the variants, and the least CPU of each is kept: the machine's noise only ever adds.
 for (let r = 0; r < ROUNDS; r++) for (const variant of variants) variant.best = Math.min(variant.best, await round(variant));

@@ -10,17 +10,17 @@
  * - A rate-limited call (plugin-throttling) is retried once, when GitHub's wait is short and ends before
  *   the deadline; otherwise the caller gets 503 with Retry-After at once.
  * - Deadlines: each call has `timeoutMs`, its retries included, and every call made for one caller
- *   request shares that request's `requestTimeoutMs` (see `withDeadline`). Past either, the fetch in
+ *   request shares that request's deadline (`deadlines`, src/request-deadline.ts). Past either, the fetch in
  *   flight is aborted, no retry is planned or sent, and whatever the plugins are still waiting on is
  *   abandoned: the caller has its 504 on time.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { App } from "@octokit/app";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { applyBottleneckFastPath } from "./bottleneck-fast-path.js";
 import { AppError } from "../domain/errors.js";
+import { deadlineIn, remainingMs, sooner, type Deadline, type RequestDeadlines } from "../request-deadline.js";
 import { LeanLimiter, LeanLimiterGroup } from "./lean-limiter.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
@@ -41,10 +41,10 @@ export interface GitHubOptions {
   /** globalThis.fetch in production; the simulator's fetch in tests */
   fetch?: typeof globalThis.fetch;
   log: GitHubLog;
+  /** the deadline of the caller request being served, which every GitHub call made for it shares */
+  deadlines: RequestDeadlines;
   /** abort one GitHub call after this long, its retries included (config github.callTimeoutSeconds) */
   timeoutMs?: number;
-  /** the most one caller request may wait on GitHub, all its calls and retries included (config github.timeoutSeconds) */
-  requestTimeoutMs?: number;
   /** retries of a failed idempotent call (5xx, dropped connection); 0 in tests that must see GitHub's first answer */
   retries?: number;
   /** wait before retry n is n² × this (plugin-retry's retryAfterBaseValue) */
@@ -83,17 +83,6 @@ const MAX_RATE_LIMIT_RETRIES = 1;
  */
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
 
-/** A point in time (performance.now(), immune to clock steps and Date mocks) and the signal that fires there. */
-interface Deadline {
-  signal: AbortSignal;
-  at: number;
-}
-
-const deadlineIn = (ms: number): Deadline => ({ signal: AbortSignal.timeout(ms), at: performance.now() + ms });
-const remainingMs = (deadline: Deadline) => deadline.at - performance.now();
-const sooner = (a: Deadline | undefined, b: Deadline): Deadline =>
-  a === undefined ? b : { signal: AbortSignal.any([a.signal, b.signal]), at: Math.min(a.at, b.at) };
-
 /**
  * Settles with `work`, or rejects with the signal's reason as soon as it fires, whatever `work` is still
  * waiting on (a Bottleneck queue, a retry's back-off, @octokit/auth-app's own waits after a 401).
@@ -117,15 +106,13 @@ interface CallRequestOptions {
 export function createGitHub(options: GitHubOptions): GitHub {
   applyBottleneckFastPath();
   const callTimeoutMs = options.timeoutMs ?? 10_000;
-  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const retryBaseMs = options.retryBaseMs ?? 500;
   const retryAfterUnitMs = options.retryAfterUnitMs ?? 1000;
   const maxRetryAfter = options.maxRetryAfterSeconds ?? 5;
   const log = options.log;
   const baseFetch = options.fetch ?? globalThis.fetch;
 
-  /** The deadline of the caller request being served, set by withDeadline. */
-  const requestDeadline = new AsyncLocalStorage<Deadline>();
+  const requestDeadline = options.deadlines;
   /**
    * Each call's deadline, by its options object: before-after-hook hands every wrapper the same object
    * (and ignores what a wrapper passes on), and the plugins pass it to the rate-limit handlers too.
@@ -135,7 +122,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
   // Every fetch, including those @octokit/auth-app makes on its own to mint tokens, has a deadline, and
   // none is sent once its deadline has passed (the simulator's fetch, unlike undici's, would send it).
   const fetchWithDeadline: typeof globalThis.fetch = (input, init) => {
-    const signal = init?.signal ?? sooner(requestDeadline.getStore(), deadlineIn(callTimeoutMs)).signal;
+    const signal = init?.signal ?? sooner(requestDeadline.current(), deadlineIn(callTimeoutMs)).signal;
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     return baseFetch(input, { ...init, signal });
   };
@@ -162,7 +149,7 @@ export function createGitHub(options: GitHubOptions): GitHub {
       const started = performance.now();
       const route = `${requestOptions.method} ${requestOptions.url}`;
       const given = requestOptions.request?.signal;
-      const deadline = sooner(requestDeadline.getStore(), deadlineIn(callTimeoutMs));
+      const deadline = sooner(requestDeadline.current(), deadlineIn(callTimeoutMs));
       const signal = given ? AbortSignal.any([given, deadline.signal]) : deadline.signal;
       callDeadlines.set(requestOptions, { signal, at: deadline.at });
       // Set on the shared options object, where the inner hooks and fetch see it; a copy, because
@@ -296,6 +283,5 @@ export function createGitHub(options: GitHubOptions): GitHub {
         }
       },
     },
-    withDeadline: (work) => requestDeadline.run(deadlineIn(requestTimeoutMs), work),
   };
 }

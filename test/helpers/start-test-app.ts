@@ -10,6 +10,7 @@ import { systemClock, type Clock } from "../../src/clock.js";
 import { withCaches, type CacheOptions } from "../../src/github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "../../src/github/create-github.js";
 import { createLogger } from "../../src/logging/create-logger.js";
+import { createRequestDeadlines } from "../../src/request-deadline.js";
 import type { Metrics } from "../../src/metrics/metrics.js";
 import { startServer } from "../../src/server.js";
 import { createSimulator, demoSeed, type SeedInput, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
@@ -57,10 +58,12 @@ export interface TestAppOptions {
   /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
   throttleAndRetry?: boolean;
   /**
-   * createGitHub's deadline and retry settings (retries: 0 unless given), and `wrapFetch` to watch or
-   * alter what goes to the simulator (e.g. record the App's JWTs).
+   * createGitHub's retry settings (retries: 0 unless given), each caller request's deadline
+   * (`requestTimeoutMs`, 30 s unless given), and `wrapFetch` to watch or alter what goes to the
+   * simulator (e.g. record the App's JWTs).
    */
-  github?: Partial<Pick<GitHubOptions, "requestTimeoutMs" | "retries" | "retryBaseMs" | "maxRetryAfterSeconds" | "retryAfterUnitMs">> & {
+  github?: Partial<Pick<GitHubOptions, "retries" | "retryBaseMs" | "maxRetryAfterSeconds" | "retryAfterUnitMs">> & {
+    requestTimeoutMs?: number;
     wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   };
 }
@@ -96,6 +99,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     { streams: [logs.stream] },
   );
   const logger = logging.logger;
+  const deadlines = createRequestDeadlines(options.github?.requestTimeoutMs ?? 30_000);
   const uncached = createGitHub({
     org: sim.state.org.login,
     appId: sim.state.app.id,
@@ -104,16 +108,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl: `http://sim.test${sim.pathPrefix}`,
     fetch: options.github?.wrapFetch?.(sim.fetch) ?? sim.fetch,
     log: logger,
+    deadlines,
     retries: 0,
     throttleAndRetry: options.throttleAndRetry ?? false,
     ...(options.metrics ? { onGitHubCall: options.metrics.githubCall } : {}),
     ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
-    ...(({ wrapFetch: _, ...settings }) => settings)(options.github ?? {}),
+    ...(({ wrapFetch: _, requestTimeoutMs: __, ...settings }) => settings)(options.github ?? {}),
   });
   const onLookup = options.metrics && ((cache: string, result: "hit" | "miss") => (result === "hit" ? options.metrics!.cacheHit(cache) : options.metrics!.cacheMiss(cache)));
   const github = options.cache ? withCaches(uncached, { ...NO_CACHES, ...options.cache, clock: options.clock ?? systemClock, ...(onLookup ? { onLookup } : {}) }) : uncached;
   const app = createApp({
     github,
+    deadlines,
     log: logger,
     policy: { minRepoPermission: options.minRepoPermission ?? "write" },
     rateLimit: { perUser: 1000, perAddress: 10_000, ...options.rateLimit },
