@@ -1,7 +1,7 @@
 /**
- * GitHub failing in every way we know of, with Octokit's throttling and retry plugins ON (as in
- * production): what is retried and what never is, rate limits, the per-request deadline, the App's
- * credentials refused, partial changes reported exactly, and concurrent changes to one group.
+ * GitHub failing in every way we know of, with retries on (as in production): what is retried and what
+ * never is, rate limits, the per-request deadline, the App's credentials refused, partial changes
+ * reported exactly, and concurrent changes to one group.
  * Back-offs are shrunk (retryBaseMs, retryAfterUnitMs) so the suite stays fast; every wait is bounded.
  */
 import assert from "node:assert/strict";
@@ -27,11 +27,10 @@ const ROUTE = {
   accessToken: "POST /app/installations/{installation_id}/access_tokens",
 } as const;
 
-/** The app as production runs it: plugins on, 2 retries; back-offs shrunk for speed unless `github` says otherwise. */
+/** The app as production runs it: 2 retries; back-offs shrunk for speed unless `github` says otherwise. */
 async function startResilient(t: { after(fn: () => Promise<void>): void }, options: TestAppOptions = {}) {
   const app = await startTestApp({
     ...options,
-    throttleAndRetry: true,
     github: { retries: 2, retryBaseMs: 5, retryAfterUnitMs: 10, ...options.github },
   });
   t.after(() => app.close());

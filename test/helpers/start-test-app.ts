@@ -55,8 +55,6 @@ export interface TestAppOptions {
   metrics?: Metrics;
   /** the shared rate-limit store's readiness, as startService passes it when redis.url is set */
   redis?: AppDeps["redis"];
-  /** Octokit's throttling and retry plugins; off by default in tests (see createGitHub) */
-  throttleAndRetry?: boolean;
   /**
    * createGitHub's retry settings (retries: 0 unless given), each caller request's deadline
    * (`requestTimeoutMs`, 30 s unless given), and `wrapFetch` to watch or alter what goes to the
@@ -110,7 +108,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log: logger,
     deadlines,
     retries: 0,
-    throttleAndRetry: options.throttleAndRetry ?? false,
     ...(options.metrics ? { onGitHubCall: options.metrics.githubCall } : {}),
     ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }),
     ...(({ wrapFetch: _, requestTimeoutMs: __, ...settings }) => settings)(options.github ?? {}),

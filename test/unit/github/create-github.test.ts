@@ -1,6 +1,6 @@
 /**
  * createGitHub against an in-process simulator, through the port (no HTTP server): the fetch seam,
- * what plugin-retry may repeat, and the request deadline's scope.
+ * what the call policy repeats, and the request deadline's scope.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
