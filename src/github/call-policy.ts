@@ -2,8 +2,9 @@
  * The one policy every GitHub call follows: how long it may take, when it is sent again, what a rate
  * limit costs, and how it is counted and logged. It sits on Octokit's own request hook
  * (`octokit.hook.wrap("request", …)`, https://github.com/octokit/core.js#hooks) and on the `fetch` that
- * Octokit is given, so that it also covers the installation-token fetches @octokit/auth-app makes on
- * its own, inside a call.
+ * Octokit is given. @octokit/auth-app requests the installation tokens through that same hook, from
+ * inside the call that needs one: such a call is a call of its own here, and ends by the deadline of
+ * the call around it too.
  *
  * - Deadline: a call gets the sooner of the caller request's deadline (src/request-deadline.ts) and its
  *   own `timeoutMs`, its retries and waits included. Past it, the fetch in flight is aborted, nothing
@@ -107,15 +108,16 @@ interface CallOptions {
 }
 
 export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
-  /** The deadline of the call being made, for the fetches @octokit/auth-app makes inside it. */
+  /** The deadline of the call being made, for what is sent inside it (auth-app minting the token it needs). */
   const callDeadline = new AsyncLocalStorage<Deadline>();
-  const newDeadline = () => sooner(options.deadlines.current(), deadlineIn(options.timeoutMs));
+  /** The sooner of the caller request's deadline, the enclosing call's, and a call's own timeout. */
+  const newDeadline = () => sooner(callDeadline.getStore(), sooner(options.deadlines.current(), deadlineIn(options.timeoutMs)));
 
-  // A fetch without a signal of its own (auth-app's token fetches) gets the deadline of the call it serves,
-  // or one of its own; and none is sent once its deadline has passed (the simulator's fetch, unlike
-  // undici's, would send it).
+  // Octokit passes each call's signal to fetch; a fetch sent without one, outside the hook, gets a deadline
+  // all the same. None is sent once its deadline has passed (the simulator's fetch, unlike undici's,
+  // would send it).
   const fetchUnderDeadline: typeof globalThis.fetch = (input, init) => {
-    const signal = init?.signal ?? (callDeadline.getStore() ?? newDeadline()).signal;
+    const signal = init?.signal ?? newDeadline().signal;
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     return options.fetch(input, { ...init, signal });
   };

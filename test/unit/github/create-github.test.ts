@@ -13,6 +13,9 @@ import { createSimulator, demoSeed, type Simulator } from "../../../src/simulato
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
 const quiet = { debug: () => undefined, warn: () => undefined };
 const MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}";
+const ACCESS_TOKEN = "POST /app/installations/{installation_id}/access_tokens";
+const isTimeoutError = (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT";
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
 
 interface SetUp {
   sim: Simulator;
@@ -88,5 +91,37 @@ describe("createGitHub", () => {
       (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT",
     );
     assert.equal(fetched.length, sent);
+  });
+
+  test("when minting the App's installation token outlasts the request's deadline, then the call fails at the deadline and nothing more is sent", async () => {
+    const { sim, github, deadlines, fetched } = setUp({ requestTimeoutMs: 200, timeoutMs: 10_000 });
+    sim.faults.delayNext(ACCESS_TOKEN, 400); // had its fetch not been aborted, the token would be minted at 400 ms
+    const started = performance.now();
+    await assert.rejects(deadlines.within(() => github.org.teamMembership("platform", "alice")), isTimeoutError);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 190 && elapsed < 400, `failed after ${Math.round(elapsed)} ms`);
+    await sleepUntil(started + 600);
+    assert.deepEqual(fetched, ["POST /app/installations/4242/access_tokens"], "the membership call was never sent");
+    assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");
+  });
+
+  test("when the App's own token check (/readyz) outlasts the request's deadline, then it fails at the deadline", async () => {
+    const { sim, github, deadlines } = setUp({ requestTimeoutMs: 200, timeoutMs: 10_000 });
+    sim.faults.delayNext(ACCESS_TOKEN, 400);
+    const started = performance.now();
+    await assert.rejects(deadlines.within(() => github.org.checkInstallation()), isTimeoutError);
+    assert.ok(performance.now() - started < 400);
+    await sleepUntil(started + 600);
+    assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");
+  });
+
+  test("when minting the token inside a call outlasts that call's own timeout, then the call fails at its timeout", async () => {
+    const { sim, github } = setUp({ timeoutMs: 150 });
+    sim.faults.delayNext(ACCESS_TOKEN, 400);
+    const started = performance.now();
+    await assert.rejects(github.org.teamMembership("platform", "alice"), isTimeoutError);
+    assert.ok(performance.now() - started < 400);
+    await sleepUntil(started + 600);
+    assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");
   });
 });
