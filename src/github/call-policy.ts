@@ -141,6 +141,9 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
     }
   }
 
+  /** p-retry waits at most twice its base back-off (`randomize`): retryBaseMs × 2^(n−1) × 2 before retry n. */
+  const longestBackOffMs = (retry: number) => options.retryBaseMs * 2 ** retry;
+
   function sendWithRetries<R extends Answer>(send: () => Promise<R>, route: string, repeatable: boolean, deadline: Deadline, state: CallState): Promise<R> {
     return pRetry(() => sendAnsweringRateLimit(send, route, deadline, state), {
       retries: repeatable ? options.retries : 0,
@@ -152,9 +155,6 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
         isTransient(error) && !deadline.signal.aborted && longestBackOffMs(retriesConsumed + 1) + state.lastAttemptMs < remainingMs(deadline),
     });
   }
-
-  /** p-retry waits at most twice its base back-off (`randomize`): retryBaseMs × 2^(n−1) × 2 before retry n. */
-  const longestBackOffMs = (retry: number) => options.retryBaseMs * 2 ** retry;
 
   /** One attempt, and after a rate limit whose wait is short and ends before the deadline, one more. */
   async function sendAnsweringRateLimit<R extends Answer>(send: () => Promise<R>, route: string, deadline: Deadline, state: CallState): Promise<R> {
