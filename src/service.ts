@@ -29,7 +29,10 @@ export interface ServiceOptions {
   /** the metrics to count into; a new registry unless given (tests read the one they pass) */
   metrics?: Metrics;
   /** GitHub call settings below the configuration's resolution of whole seconds, for tests that must stay fast */
-  github?: Partial<Pick<GitHubOptions, "timeoutMs" | "requestTimeoutMs" | "retryBaseMs" | "retryAfterUnitMs" | "maxRetryAfterSeconds" | "throttleAndRetry">>;
+  github?: Partial<Pick<GitHubOptions, "timeoutMs" | "retryBaseMs" | "retryAfterUnitMs" | "maxRetryAfterSeconds">> & {
+    /** one caller request's deadline, in ms (config github.timeoutSeconds) */
+    requestTimeoutMs?: number;
+  };
 }
 
 export interface Service {
@@ -45,7 +48,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
   const metrics = options.metrics ?? createMetrics();
-  const deadlines = createRequestDeadlines(config.github.timeoutSeconds * 1000);
+  const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
+  const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);
   const github = withCaches(
     createGitHub({
       org: config.org,
@@ -54,12 +58,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
       privateKeyPem: config.privateKeyPem,
       baseUrl: config.baseUrl,
       log,
+      deadlines,
       timeoutMs: config.github.callTimeoutSeconds * 1000,
-      requestTimeoutMs: config.github.timeoutSeconds * 1000,
       retries: config.github.retries,
       onGitHubCall: metrics.githubCall,
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...options.github,
+      ...githubTimings,
     }),
     {
       ...config.cache,

@@ -1,11 +1,10 @@
 /**
  * What one GitHub call costs the server's CPU, layer by layer. The simulator runs in its own process (its
  * CPU is not counted); this process mints N runner tokens, C at a time, through fetch alone, Octokit without
- * plugins, Octokit with the retry and/or throttling plugins on Bottleneck groups (the plugins' own way, with
- * bottleneck-fast-path.ts applied, as createGitHub applies it before any call is made), and
- * createGitHub as the server builds it (lean limiters, deadlines, hooks), with and without its plugins and
- * a request deadline. It prints the CPU time (user + system) of this process per call, the least of ROUNDS
- * interleaved rounds.
+ * plugins, Octokit with the call policy (src/github/call-policy.ts) alone, Octokit with @octokit/auth-app
+ * alone, and createGitHub as the server builds it (App auth, call policy), with retries off and on, and
+ * inside a request deadline. It prints the CPU time (user + system) of this process per call, the least
+ * of ROUNDS interleaved rounds.
  *
  *   npx tsx scripts/bench/client-cost.ts [N=3000] [C=20] [ROUNDS=3]
  */
@@ -15,11 +14,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createAppAuth } from "@octokit/auth-app";
 import { request } from "@octokit/request";
-import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import Bottleneck from "bottleneck/light.js";
+import { createCallPolicy } from "../../src/github/call-policy.js";
 import { createGitHub } from "../../src/github/create-github.js";
+import { createRequestDeadlines } from "../../src/request-deadline.js";
 
 const N = Number(process.argv[2] ?? 3000);
 const C = Number(process.argv[3] ?? 20);
@@ -58,22 +56,15 @@ variant("fetch", async () => {
 });
 const mint = (o: Octokit) => () => o.request("POST /orgs/{org}/actions/runners/registration-token", { org: "acme" });
 variant("Octokit (no plugins)", mint(new Octokit({ auth: token, baseUrl: url })));
-const throttle = {
-  id: "x",
-  global: new Bottleneck.Group({ maxConcurrent: 32 }),
-  write: new Bottleneck.Group({ maxConcurrent: 32 }),
-  onRateLimit: () => false,
-  onSecondaryRateLimit: () => false,
-};
-variant("Octokit + retry plugin", mint(new (Octokit.plugin(retry))({ auth: token, baseUrl: url })));
-variant("Octokit + throttling plugin (Bottleneck)", mint(new (Octokit.plugin(throttling))({ auth: token, baseUrl: url, throttle })));
-variant("Octokit + throttling (Bottleneck) + retry", mint(new (Octokit.plugin(throttling, retry))({ auth: token, baseUrl: url, throttle })));
-variant("Octokit + throttling (Bottleneck) + retry, auth-app", mint(new (Octokit.plugin(throttling, retry))({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url, throttle })));
 const log = { debug: () => undefined, warn: () => undefined };
-for (const throttleAndRetry of [false, true]) {
-  const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, throttleAndRetry });
-  variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}`, () => github.org.createRegistrationToken());
-  variant(`createGitHub, throttle+retry ${throttleAndRetry ? "on" : "off"}, withDeadline`, () => github.withDeadline(() => github.org.createRegistrationToken()));
+const deadlines = createRequestDeadlines(30_000);
+const policy = createCallPolicy({ fetch, deadlines, timeoutMs: 10_000, retries: 2, retryBaseMs: 500, maxRetryAfterSeconds: 5, retryAfterUnitMs: 1000, log });
+variant("Octokit + call policy", mint(new (Octokit.plugin(policy.plugin))({ auth: token, baseUrl: url, request: { fetch: policy.fetch } })));
+variant("Octokit, auth-app", mint(new Octokit({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url })));
+for (const retries of [0, 2]) {
+  const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, deadlines, retries });
+  variant(`createGitHub, retries ${retries}`, () => github.org.createRegistrationToken());
+  variant(`createGitHub, retries ${retries}, request deadline`, () => deadlines.within(() => github.org.createRegistrationToken()));
 }
 // Rounds interleave the variants, and the least CPU of each is kept: the machine's noise only ever adds.
 for (let r = 0; r < ROUNDS; r++) for (const variant of variants) variant.best = Math.min(variant.best, await round(variant));

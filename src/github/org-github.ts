@@ -106,8 +106,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
             name,
             visibility: "selected",
             allows_public_repositories: false,
-            // A repeated POST could create the group twice, or answer 409 for our own first attempt.
-            request: { retries: 0 },
+            // never sent twice (call-policy.ts): a repeat could create the group twice, or answer 409 to our own first attempt
           });
           return toGroup(data);
         } catch (error) {

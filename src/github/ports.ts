@@ -58,10 +58,4 @@ export interface UserGitHub {
 export interface GitHub {
   org: OrgGitHub;
   user: UserGitHub;
-  /**
-   * Runs `work`, and everything it starts, under one deadline (config github.timeoutSeconds): every
-   * GitHub call made inside shares it, retries and waits included. Past it, the call in flight is
-   * aborted, no retry is planned, and later calls fail at once, each as AppError GITHUB_TIMEOUT.
-   */
-  withDeadline<T>(work: () => T): T;
 }

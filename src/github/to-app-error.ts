@@ -44,11 +44,14 @@ export function retryAfterSeconds(headers: Record<string, string | number | unde
   return 60;
 }
 
-/** GitHub's primary limit (403/429 with x-ratelimit-remaining: 0) or a secondary one (403/429 saying so). */
+/**
+ * GitHub's primary limit (403/429 with x-ratelimit-remaining: 0) or a secondary one (403/429 saying so,
+ * or asking us to come back: `retry-after`).
+ */
 export function isRateLimit(error: RequestError): boolean {
   const headers = error.response?.headers ?? {};
   if (error.status === 429) return true;
-  return error.status === 403 && (String(headers["x-ratelimit-remaining"]) === "0" || /rate limit/i.test(error.message));
+  return error.status === 403 && (String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(error.message));
 }
 
 /**

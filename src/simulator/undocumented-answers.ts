@@ -40,7 +40,7 @@ export const UNDOCUMENTED_ANSWERS: readonly UndocumentedAnswer[] = [
     schema: "basic-error",
     when: "primary rate limit exhausted (x-ratelimit-remaining: 0), a secondary rate limit (retry-after), an installation or App JWT on a route for another kind of credential ('Resource not accessible by integration'), a user token without owner rights on an org administration route",
     evidence:
-      "docs.github.com, Rate limits for the REST API: exceeding a primary or secondary limit answers 403 (or 429); @octokit/plugin-throttling acts on 403 whose message contains 'secondary rate' and on x-ratelimit-remaining: 0; docs.github.com, Troubleshooting the REST API: 'Resource not accessible by integration'",
+      "docs.github.com, Rate limits for the REST API: exceeding a primary or secondary limit answers 403 (or 429); Octokit's throttling plugin acts on 403 whose message contains 'secondary rate' and on x-ratelimit-remaining: 0; docs.github.com, Troubleshooting the REST API: 'Resource not accessible by integration'",
   },
   {
     routes: "*",
@@ -87,7 +87,7 @@ export const UNDOCUMENTED_ANSWERS: readonly UndocumentedAnswer[] = [
     status: 500,
     schema: "basic-error",
     when: "only when injected with sim.faults (or the simulator itself failed)",
-    evidence: "docs.github.com, Troubleshooting the REST API: 5xx answers; @octokit/plugin-retry retries 5xx",
+    evidence: "docs.github.com, Troubleshooting the REST API: 5xx answers; Octokit's retry plugin retries 5xx",
   },
   {
     routes: "*",

@@ -146,7 +146,6 @@ describe("caches: concurrency and bounds", () => {
     const fake = {
       user: { whoAmI: (token: string) => (calls++, Promise.resolve({ login: `user-${token}`, id: calls })) },
       org: { teamMembership: () => (calls++, Promise.resolve({ role: "maintainer" as const, state: "active" as const })) },
-      withDeadline: <T>(work: () => T) => work(),
     } as unknown as GitHub;
     const bound = { ttlSeconds: 60, maxEntries: 1000 };
     const cached = withCaches(fake, { identity: bound, maintainership: bound, runnerGroups: bound, repoPermissions: bound, clock: manualClock() });

@@ -1,7 +1,7 @@
 /**
- * GitHub failing in every way we know of, with Octokit's throttling and retry plugins ON (as in
- * production): what is retried and what never is, rate limits, the per-request deadline, the App's
- * credentials refused, partial changes reported exactly, and concurrent changes to one group.
+ * GitHub failing in every way we know of, with retries on (as in production): what is retried and what
+ * never is, rate limits, the per-request deadline, the App's credentials refused, partial changes
+ * reported exactly, and concurrent changes to one group.
  * Back-offs are shrunk (retryBaseMs, retryAfterUnitMs) so the suite stays fast; every wait is bounded.
  */
 import assert from "node:assert/strict";
@@ -27,11 +27,10 @@ const ROUTE = {
   accessToken: "POST /app/installations/{installation_id}/access_tokens",
 } as const;
 
-/** The app as production runs it: plugins on, 2 retries; back-offs shrunk for speed unless `github` says otherwise. */
+/** The app as production runs it: 2 retries; back-offs shrunk for speed unless `github` says otherwise. */
 async function startResilient(t: { after(fn: () => Promise<void>): void }, options: TestAppOptions = {}) {
   const app = await startTestApp({
     ...options,
-    throttleAndRetry: true,
     github: { retries: 2, retryBaseMs: 5, retryAfterUnitMs: 10, ...options.github },
   });
   t.after(() => app.close());
@@ -138,6 +137,15 @@ describe("rate limits", () => {
     assert.equal(warning?.retrying, true);
   });
 
+  test("when GitHub answers 429 with a short retry-after, then the call waits once and the caller never sees it", async (t) => {
+    const app = await startResilient(t);
+    app.sim.faults.failNext(ROUTE.registrationToken, { status: 429, headers: { "retry-after": "3" } });
+    const { status, ms } = await timed(app.call("GET", "/api/v1/token-register", platform));
+    assert.equal(status, 200);
+    assert.ok(ms >= 30, `answered after ${Math.round(ms)} ms, before the 3 × 10 ms asked`);
+    assert.equal(app.sim.calls(ROUTE.registrationToken), 2);
+  });
+
   test("when the secondary rate limit answers again after the retry, then 503 with Retry-After, and no third call", async (t) => {
     const app = await startResilient(t);
     app.sim.faults.secondaryRateLimitNext(ROUTE.registrationToken, { retryAfterSeconds: 2, times: 2 });
@@ -207,7 +215,8 @@ describe("the deadline of a caller request", () => {
   });
 
   test("when retries would run past the deadline, then none is planned past it, and the caller has GitHub's 502 before it", async (t) => {
-    // back-offs of 200, 800, 1800 ms… against a 2 s deadline: the third would end past it
+    // back-offs of at most 400, 800, 1600 ms… (200 × 2^(n−1), doubled by the jitter at most) against a 2 s
+    // deadline: the third cannot end before it once the first two are over
     const app = await startResilient(t, { seed: seedWithPlatformGroup(), github: { requestTimeoutMs: 2_000, retries: 5, retryBaseMs: 200 } });
     app.sim.faults.failNext(ROUTE.groups, { status: 502, times: 10 });
     const { status, ms } = await timed(app.call("GET", "/api/v1/group-list", platform));

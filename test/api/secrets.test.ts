@@ -74,7 +74,6 @@ describe("secrets", () => {
     const recorded: Recorded = { jwts: new Set(), authorizations: new Set() };
     const blowUp: { path?: RegExp } = {};
     const app = await startTestApp({
-      throttleAndRetry: true,
       githubTimeoutMs: 300,
       github: { retries: 1, retryBaseMs: 5, retryAfterUnitMs: 10, wrapFetch: recordingFetch(recorded, blowUp) },
     });

@@ -61,8 +61,6 @@ export interface TestAppOptions {
    * GitHub call settings: `retries` (config github.retries, 0 unless given), timings below a second, and
    * `wrapFetch` to watch or alter what goes to the simulator (e.g. record the App's JWTs).
    */
-  /** Octokit's throttling and retry plugins; off by default in tests */
-  throttleAndRetry?: boolean;
   github?: NonNullable<ServiceOptions["github"]> & {
     retries?: number;
     wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
@@ -126,7 +124,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logStreams: [logs.stream],
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
-    github: { throttleAndRetry: options.throttleAndRetry ?? false, ...timings, ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }) },
+    github: { ...timings, ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }) },
   });
   const dispatcher = new Agent({ connect: { ca: cert.cert } });
 

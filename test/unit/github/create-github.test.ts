@@ -1,19 +1,33 @@
 /**
  * createGitHub against an in-process simulator, through the port (no HTTP server): the fetch seam,
- * what plugin-retry may repeat, and withDeadline's scope.
+ * what the call policy repeats, and the request deadline's scope.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { generateKeyPairSync } from "node:crypto";
 import { AppError } from "../../../src/domain/errors.js";
 import { createGitHub, type GitHubOptions } from "../../../src/github/create-github.js";
+import { createRequestDeadlines, type RequestDeadlines } from "../../../src/request-deadline.js";
 import { createSimulator, demoSeed, type Simulator } from "../../../src/simulator/index.js";
 
 const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
 const quiet = { debug: () => undefined, warn: () => undefined };
 const MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}";
+const ACCESS_TOKEN = "POST /app/installations/{installation_id}/access_tokens";
+const isTimeoutError = (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT";
+const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
 
-function setUp(options: Partial<GitHubOptions> = {}): { sim: Simulator; github: ReturnType<typeof createGitHub>; fetched: string[] } {
+interface SetUp {
+  sim: Simulator;
+  github: ReturnType<typeof createGitHub>;
+  deadlines: RequestDeadlines;
+  fetched: string[];
+}
+
+/** @param requestTimeoutMs each caller request's deadline (deadlines.within) */
+function setUp(options: Partial<GitHubOptions> & { requestTimeoutMs?: number } = {}): SetUp {
+  const { requestTimeoutMs = 30_000, ...settings } = options;
+  const deadlines = createRequestDeadlines(requestTimeoutMs);
   const sim = createSimulator({ seed: { ...demoSeed, app: { ...demoSeed.app, privateKey } } });
   const fetched: string[] = [];
   const github = createGitHub({
@@ -27,10 +41,11 @@ function setUp(options: Partial<GitHubOptions> = {}): { sim: Simulator; github: 
       return sim.fetch(input, init);
     },
     log: quiet,
+    deadlines,
     retryBaseMs: 5,
-    ...options,
+    ...settings,
   });
-  return { sim, github, fetched };
+  return { sim, github, deadlines, fetched };
 }
 
 describe("createGitHub", () => {
@@ -50,8 +65,8 @@ describe("createGitHub", () => {
     assert.equal(sim.calls(MEMBERSHIP), 1);
   });
 
-  test("when calls run inside withDeadline, then they share its one deadline; outside, each has only its own timeout", async () => {
-    const { sim, github } = setUp({ requestTimeoutMs: 250, timeoutMs: 5_000 });
+  test("when calls run inside deadlines.within, then they share its one deadline; outside, each has only its own timeout", async () => {
+    const { sim, github, deadlines } = setUp({ requestTimeoutMs: 250, timeoutMs: 5_000 });
     await github.org.checkInstallation(); // the token, minted before the latency
     sim.faults.setLatency(100, MEMBERSHIP);
     const threeCalls = async () => {
@@ -59,22 +74,54 @@ describe("createGitHub", () => {
     };
     await threeCalls(); // 300 ms outside any deadline: fine
     const started = performance.now();
-    await assert.rejects(github.withDeadline(threeCalls), (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT");
+    await assert.rejects(deadlines.within(threeCalls), (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT");
     const elapsed = performance.now() - started;
     assert.ok(elapsed >= 240 && elapsed < 800, `failed after ${Math.round(elapsed)} ms`);
   });
 
   test("when the deadline has passed, then the next call fails at once and sends nothing", async () => {
-    const { github, fetched } = setUp({ requestTimeoutMs: 50 });
+    const { github, deadlines, fetched } = setUp({ requestTimeoutMs: 50 });
     await github.org.checkInstallation();
     const sent = fetched.length;
     await assert.rejects(
-      github.withDeadline(async () => {
+      deadlines.within(async () => {
         await new Promise((resolve) => setTimeout(resolve, 80));
         return github.org.teamMembership("platform", "alice");
       }),
       (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT",
     );
     assert.equal(fetched.length, sent);
+  });
+
+  test("when minting the App's installation token outlasts the request's deadline, then the call fails at the deadline and nothing more is sent", async () => {
+    const { sim, github, deadlines, fetched } = setUp({ requestTimeoutMs: 200, timeoutMs: 10_000 });
+    sim.faults.delayNext(ACCESS_TOKEN, 400); // had its fetch not been aborted, the token would be minted at 400 ms
+    const started = performance.now();
+    await assert.rejects(deadlines.within(() => github.org.teamMembership("platform", "alice")), isTimeoutError);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 190 && elapsed < 400, `failed after ${Math.round(elapsed)} ms`);
+    await sleepUntil(started + 600);
+    assert.deepEqual(fetched, ["POST /app/installations/4242/access_tokens"], "the membership call was never sent");
+    assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");
+  });
+
+  test("when the App's own token check (/readyz) outlasts the request's deadline, then it fails at the deadline", async () => {
+    const { sim, github, deadlines } = setUp({ requestTimeoutMs: 200, timeoutMs: 10_000 });
+    sim.faults.delayNext(ACCESS_TOKEN, 400);
+    const started = performance.now();
+    await assert.rejects(deadlines.within(() => github.org.checkInstallation()), isTimeoutError);
+    assert.ok(performance.now() - started < 400);
+    await sleepUntil(started + 600);
+    assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");
+  });
+
+  test("when minting the token inside a call outlasts that call's own timeout, then the call fails at its timeout", async () => {
+    const { sim, github } = setUp({ timeoutMs: 150 });
+    sim.faults.delayNext(ACCESS_TOKEN, 400);
+    const started = performance.now();
+    await assert.rejects(github.org.teamMembership("platform", "alice"), isTimeoutError);
+    assert.ok(performance.now() - started < 400);
+    await sleepUntil(started + 600);
+    assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");
   });
 });
