@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import fc from "fast-check";
+import { fc } from "../helpers/property.js";
 import { snapshot } from "../../src/simulator/index.js";
 import { seedWithPlatformGroup, TOKENS } from "../helpers/seeds.js";
 import { startTestApp, type CallOptions } from "../helpers/start-test-app.js";

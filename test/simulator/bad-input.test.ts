@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import fc from "fast-check";
+import { fc } from "../helpers/property.js";
 import { createSimulator, snapshot } from "../../src/simulator/index.js";
 import { call, installationToken } from "../helpers/sim-clients.js";
 

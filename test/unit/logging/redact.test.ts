@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { describe, test, type TestContext } from "node:test";
-import fc from "fast-check";
+import { fc } from "../../helpers/property.js";
 import { manualClock } from "../../../src/clock.js";
 import { createLogFormat, createLogger, type Logger } from "../../../src/logging/create-logger.js";
 import { isSecretKey, redactString, redactValue } from "../../../src/logging/redact.js";
