@@ -88,4 +88,12 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": ["error", { allowForKnownSafeCalls: [{ from: "package", name: ["describe", "test", "it", "suite"], package: "node:test" }] }],
     },
   },
+  {
+    // A property test runs on the seed the run printed, and a failure says how to replay it, only through the helper.
+    files: ["test/**/*.ts"],
+    ignores: ["test/helpers/property.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "fast-check", message: "import { fc } from test/helpers/property.ts: it applies the run's seed (FC_SEED) and says how to replay a failure." }] }],
+    },
+  },
 );

@@ -13,7 +13,7 @@
  */
 import type { Fault } from "./faults.js";
 import { errorResponse, json, noContent, type SimResponse } from "./http.js";
-import type { Simulator } from "./index.js";
+import type { Simulator } from "./create-simulator.js";
 import { snapshot } from "./state.js";
 
 export const CONTROL_PREFIX = "/_simulator";

@@ -1,7 +1,10 @@
 /**
- * Test hooks: faults armed per route for the next N calls, standing latency, and call counters.
+ * Test hooks: faults armed per route for the next N calls, and standing latency.
  * A route is a GitHub template ("GET /user") or "*" for every route.
  */
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DROP, errorResponse, type Outcome, type SimResponse } from "./http.js";
 
 export type Fault =
   /** answer this status (and body; GitHub's error body for the status by default) instead of doing the work */
@@ -88,4 +91,47 @@ export class Faults {
       throw new RangeError(`the simulator serves no route "${route}" (expected e.g. "GET /user" or "*")`);
     }
   }
+}
+
+/**
+ * What a call of `route` meets before GitHub looks at it: the standing latency, then the fault armed for
+ * it. Answers the fault's answer (an error, or DROP), or undefined when the call is to be served; a
+ * "delay" fault waits and then serves. Faults come before authentication, as a failing GitHub answers
+ * whoever asks. An abort while waiting rejects, as a real request's would.
+ */
+export async function faultAnswer(faults: Faults, route: string, signal?: AbortSignal | null): Promise<Outcome | undefined> {
+  const wait = (ms: number) => sleep(ms, undefined, { signal: signal ?? undefined });
+  const latency = faults.latencyFor(route);
+  if (latency > 0) await wait(latency);
+  const fault = faults.take(route);
+  switch (fault?.kind) {
+    case undefined:
+      return undefined;
+    case "delay":
+      await wait(fault.ms);
+      return undefined;
+    case "drop":
+      return DROP;
+    case "status": {
+      const injected: SimResponse = fault.body === undefined
+        ? errorResponse(fault.status, fault.status >= 500 ? "Server Error" : "Injected fault")
+        : { status: fault.status, body: fault.body };
+      return { ...injected, headers: { ...fault.headers } };
+    }
+    case "secondary-rate-limit":
+      return secondaryRateLimited(fault.retryAfterSeconds);
+  }
+}
+
+/** GitHub's secondary rate limit answer, word for word, with a fresh request ID as GitHub's has. */
+function secondaryRateLimited(retryAfterSeconds: number): SimResponse {
+  const requestId = randomBytes(8).toString("hex").toUpperCase();
+  return {
+    ...errorResponse(
+      403,
+      `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+      "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+    ),
+    headers: { "retry-after": String(retryAfterSeconds) },
+  };
 }

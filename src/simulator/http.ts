@@ -2,6 +2,7 @@
  * The simulator's own request/response shapes, and GitHub's ways of answering: error bodies,
  * validation messages and pagination with a Link header.
  */
+import { randomBytes } from "node:crypto";
 
 export interface SimRequest {
   method: string;
@@ -19,6 +20,39 @@ export interface SimResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+}
+
+/** An answer that is no answer: the seam closes the connection (the "drop" fault). */
+export const DROP = Symbol("drop connection");
+export type Outcome = SimResponse | typeof DROP;
+
+/** A request as either seam hands it over, before the simulator knows whether it is for GitHub or for its hooks. */
+export interface WireRequest {
+  method: string;
+  url: URL;
+  /** lower-case header names */
+  headers: Record<string, string>;
+  body: string;
+  signal?: AbortSignal | null;
+}
+
+/** What both seams call: the fetch seam (fetch.ts) and the node:http listener (node-handler.ts). */
+export type Answer = (request: WireRequest) => Promise<Outcome>;
+
+/** The headers GitHub puts on every answer, then the answer's own. */
+export function responseHeaders(outcome: SimResponse): Record<string, string> {
+  return {
+    ...(outcome.body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
+    "x-github-media-type": "github.v3; format=json",
+    "x-github-api-version-selected": "2022-11-28",
+    "x-github-request-id": randomBytes(8).toString("hex").toUpperCase(),
+    ...outcome.headers,
+  };
+}
+
+/** The body on the wire: none for 204, as GitHub sends none. */
+export function payloadOf(outcome: SimResponse): string | undefined {
+  return outcome.body === undefined || outcome.status === 204 ? undefined : JSON.stringify(outcome.body);
 }
 
 const DOCS = "https://docs.github.com/rest";
