@@ -111,8 +111,10 @@ const SHAPES = new RegExp(
     String.raw`(?<ghPrefix>gh[opsuri]_)[A-Za-z0-9_]+`,
     // Installation tokens before 2021: "v1." + 40 hex.
     String.raw`(?<![A-Za-z0-9.])v1\.[0-9a-f]{40}(?![0-9a-f])`,
-    // JWTs: base64url of '{"' starts with "eyJ"; the signature is empty for alg "none".
-    String.raw`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`,
+    // JWTs: base64url of '{"' starts with "eyJ"; the signature is empty for alg "none". The whole
+    // dot-separated run is taken, so an encrypted JWT's five parts (JWE) go too, and so does a JWT that
+    // follows other JWT-looking text after a dot.
+    String.raw`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)+`,
     // Runner registration and removal tokens: 29 upper-case base-32 characters standing alone as a word.
     // Digits 0-9 rather than 2-7, so a shape GitHub might widen to is caught too.
     String.raw`${WORD_START}(?<runner>[A-Z0-9]{29})(?![A-Za-z0-9_])`,

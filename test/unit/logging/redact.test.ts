@@ -461,3 +461,13 @@ describe("redactValue", () => {
     assert.match(JSON.stringify(redactValue(deep)), /"\[Truncated\]"/);
   });
 });
+
+describe("redactString: JWTs of more than three parts", () => {
+  test("when an encrypted JWT (five parts) or a JWT right after JWT-looking text is logged, then no part of it is left", () => {
+    const jwe = "eyJhbGciOiJSU0EtT0FFUCJ9.c2VjcmV0LWtleQ.aXYtdmFsdWU.Y2lwaGVydGV4dC1zZWNyZXQ.dGFnLXZhbHVl";
+    for (const text of [`token ${jwe} end`, `eyJq.r.${jwe}`]) {
+      const out = redactString(text);
+      for (const part of jwe.split(".")) assert.ok(!out.includes(part), `${part} left in ${out}`);
+    }
+  });
+});
