@@ -13,7 +13,7 @@ import { createGroup, deleteGroup, listGroup, type AuditLog } from "../../servic
 import { registrationToken, removeToken } from "../../services/runner-tokens.js";
 import { sendSuccess } from "../envelope.js";
 import { onlyMethods } from "../middleware/only-methods.js";
-import { parseAuthorization, parseForce, parseRepos, parseTeam } from "../parse.js";
+import { parseAuthorization, parseV1Request, type V1RouteName } from "../parse.js";
 
 export interface V1Deps {
   github: GitHub;
@@ -32,11 +32,10 @@ interface Context {
 
 interface V1Route {
   /** the path under /api/v1, then its aliases */
-  paths: string[];
+  paths: V1RouteName[];
   /** the original's method first; GET is accepted everywhere */
   methods: string[];
-  /** parses what the route needs beyond `team`, before GitHub is asked anything */
-  parse?: (req: Request) => unknown;
+  /** `input` is what parseV1Request answered for the route */
   run(ctx: Context, input: unknown): Promise<unknown>;
 }
 
@@ -49,8 +48,7 @@ export const V1_ROUTES: readonly V1Route[] = [
   {
     paths: ["group-delete"],
     methods: ["DELETE", "GET"],
-    parse: parseForce,
-    run: ({ deps, audit, team }, force) => deleteGroup(deps.github, audit, team, force as boolean),
+    run: ({ deps, audit, team }, input) => deleteGroup(deps.github, audit, team, (input as { force: boolean }).force),
   },
   {
     paths: ["group-list"],
@@ -60,20 +58,17 @@ export const V1_ROUTES: readonly V1Route[] = [
   {
     paths: ["repos-add"],
     methods: ["PATCH", "GET"],
-    parse: parseRepos,
-    run: ({ deps, audit, team }, repos) => addRepos(deps.github, audit, deps.policy, team, repos as string[]),
+    run: ({ deps, audit, team }, input) => addRepos(deps.github, audit, deps.policy, team, (input as { repos: string[] }).repos),
   },
   {
     paths: ["repos-remove"],
     methods: ["PATCH", "GET"],
-    parse: parseRepos,
-    run: ({ deps, audit, team }, repos) => removeRepos(deps.github, audit, team, repos as string[]),
+    run: ({ deps, audit, team }, input) => removeRepos(deps.github, audit, team, (input as { repos: string[] }).repos),
   },
   {
     paths: ["repos-set"],
     methods: ["PATCH", "GET"],
-    parse: parseRepos,
-    run: ({ deps, audit, team }, repos) => setRepos(deps.github, audit, deps.policy, team, repos as string[]),
+    run: ({ deps, audit, team }, input) => setRepos(deps.github, audit, deps.policy, team, (input as { repos: string[] }).repos),
   },
   {
     paths: ["token-register"],
@@ -108,12 +103,16 @@ export function v1Router(deps: V1Deps): Router {
 
   router.all("/status", onlyMethods(STATUS_METHODS), (_req, res) => sendSuccess(res, "Server ready"));
 
-  for (const route of V1_ROUTES) {
-    const parseInput: RequestHandler = (req, res, next) => {
-      res.locals.team = parseTeam(req);
-      res.locals.input = route.parse?.(req);
+  // the only check of a request's parameters, before anything else runs on its route
+  const parseInput =
+    (path: V1RouteName): RequestHandler =>
+    (req, res, next) => {
+      const input = parseV1Request(path, req);
+      res.locals.team = input.team;
+      res.locals.input = input;
       next();
     };
+  for (const route of V1_ROUTES) {
     const authenticate: RequestHandler = async (req, res, next) => {
       const token = parseAuthorization(req.get("authorization"));
       res.locals.caller = await identifyCaller(deps.github, token);
@@ -128,7 +127,7 @@ export function v1Router(deps: V1Deps): Router {
       sendSuccess(res, await route.run(ctx, res.locals.input));
     };
     for (const path of route.paths) {
-      router.all(`/${path}`, onlyMethods(route.methods), parseInput, authenticate, deps.perUserLimit, authorize, handle);
+      router.all(`/${path}`, onlyMethods(route.methods), parseInput(path), authenticate, deps.perUserLimit, authorize, handle);
     }
   }
   return router;
