@@ -17,7 +17,7 @@ import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
 import { githubDeadline } from "./http/middleware/github-deadline.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
-import { openApiValidator, specRoutes } from "./http/openapi.js";
+import { specRoutes } from "./http/openapi.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
@@ -93,7 +93,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(perAddressLimit(limit(deps.rateLimit.perAddress, deps.rateLimit.addressStore, "address")));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
-  app.use(openApiValidator());
   // one deadline for all GitHub calls of a request (config github.timeoutSeconds); last before the routes
   app.use("/api/v1", githubDeadline(deps.github));
   app.use(

@@ -2,7 +2,6 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logging/create-logger.js";
 import { sendError } from "../envelope.js";
-import { fromValidatorError } from "../openapi.js";
 
 /** body-parser's errors carry `type` and `status`; they are the caller's fault, not ours. */
 function bodyParserProblem(error: unknown): AppError | undefined {
@@ -28,7 +27,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const appError = error instanceof AppError ? error : (fromValidatorError(error) ?? bodyParserProblem(error));
+    const appError = error instanceof AppError ? error : bodyParserProblem(error);
     const requestId = res.locals.requestId as string | undefined;
     if (appError) {
       if (appError.status >= 500) log.warn(appError.message, { requestId, code: appError.code, cause: appError.cause });
