@@ -47,7 +47,7 @@ ENV NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=2"
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# Read at run time from dist/http/openapi.js as ../../openapi.yaml (request validation and /api/v1/openapi.yaml).
+# Read at run time from dist/http/openapi.js as ../../openapi.yaml, and served as /api/v1/openapi.yaml.
 COPY openapi.yaml ./openapi.yaml
 USER 65532:65532
 EXPOSE 8443

@@ -16,7 +16,7 @@ import { perAddressLimit, perUserLimit, type RateLimitOptions } from "./http/mid
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
-import { openApiValidator, specRoutes } from "./http/openapi.js";
+import { specRoutes } from "./http/openapi.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
@@ -94,7 +94,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(perAddressLimit(limit(deps.rateLimit.perAddress, deps.rateLimit.addressStore, "address")));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
-  app.use(openApiValidator());
   app.use(
     "/api/v1",
     v1Router({

@@ -40,7 +40,7 @@ export interface ServiceDeps {
 }
 
 /** A caller's request for one use case. */
-export interface CallerRequest<Input = undefined> {
+export interface CallerRequest<Input = NoInput> {
   /** the caller's own GitHub token, used for GET /user only */
   token: string;
   /** the team's slug, already validated */
@@ -55,17 +55,20 @@ export interface CallerRequest<Input = undefined> {
   admit?: (caller: Caller) => Promise<void>;
 }
 
+/** The input of a use case that needs nothing beyond the team. */
+export type NoInput = Record<string, never>;
+
 type UseCase<Input, Output> = (request: CallerRequest<Input>) => Promise<Output>;
 
 export interface Services {
-  groupCreate: UseCase<undefined, string>;
+  groupCreate: UseCase<NoInput, string>;
   groupDelete: UseCase<{ force: boolean }, string>;
-  groupList: UseCase<undefined, GroupListing>;
+  groupList: UseCase<NoInput, GroupListing>;
   reposAdd: UseCase<{ repos: string[] }, string>;
   reposSet: UseCase<{ repos: string[] }, string>;
   reposRemove: UseCase<{ repos: string[] }, string>;
-  tokenRegister: UseCase<undefined, MintedToken>;
-  tokenRemove: UseCase<undefined, MintedToken>;
+  tokenRegister: UseCase<NoInput, MintedToken>;
+  tokenRemove: UseCase<NoInput, MintedToken>;
   /** proves the App's credentials work (for readiness): an installation token can be had */
   checkGitHub(): Promise<void>;
 }

@@ -182,4 +182,21 @@ describe("hostile bytes on the wire (what fetch refuses to send)", () => {
     }
     assert.equal((await app.call("GET", "/api/v1/status")).status, 200, "still up");
   });
+
+  test("when a GET form carries a body, or a body comes without a Content-Type, then 400 or 415 before GitHub is asked", async (t) => {
+    const app = await startTestApp();
+    t.after(() => app.close());
+    const body = '{"team":"platform"}';
+    const auth = `Authorization: token ${TOKENS.alice}\r\n`;
+    const getWithBody = await raw(
+      app,
+      `GET /api/v1/token-register HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    assert.equal(statusOf(getWithBody), 400, getWithBody);
+    assert.match(getWithBody, /GET \/api\/v1\/token-register takes no body: send the parameters in the query string, or use POST with a JSON body/);
+    const untyped = await raw(app, `POST /api/v1/token-register HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    assert.equal(statusOf(untyped), 415, untyped);
+    assert.equal(envelopeOf(untyped).Code, 415);
+    assert.equal(app.sim.calls(), 0);
+  });
 });

@@ -86,16 +86,33 @@ describe("GET /api/v1/openapi.yaml and /api/v1/docs", () => {
     }
   });
 
-  test("when a request breaks the description, then the validator refuses it with 400 in the envelope before GitHub is asked", async (t) => {
+  test("when a request breaks the description, then the parser refuses it in plain words, in the envelope, before GitHub is asked", async (t) => {
     const app = await startTestApp();
     t.after(() => app.close());
-    const queries: Array<Record<string, string>> = [{ team: "platform", unknown: "x" }, { team: "x".repeat(101) }, { team: "pl atform" }];
-    for (const query of queries) {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ team: "platform", unknown: "x" }, 'Unknown query parameter "unknown": token-register takes only team'],
+      [{ team: "x".repeat(101) }, "Parameter team must be a team's slug"],
+      [{ team: "pl atform" }, "Parameter team must be a team's slug"],
+      [{ team: "" }, "Missing required parameter: team"],
+    ];
+    for (const [query, message] of cases) {
       const { status, body } = await app.call("GET", "/api/v1/token-register", { token: "whatever", query });
       assert.deepEqual([status, body.Code], [400, 400], JSON.stringify(query));
+      assert.ok(body.Error.startsWith(message), body.Error);
     }
-    const wrongType = await app.call("POST", "/api/v1/token-register", { token: "whatever", rawBody: "team=platform", headers: { "content-type": "text/plain" } });
-    assert.equal(wrongType.status, 415);
+    const notAnObject = await app.call("POST", "/api/v1/token-register", { token: "whatever", body: ["platform"] });
+    assert.deepEqual([notAnObject.status, notAnObject.body.Error], [400, 'The body must be a JSON object of parameters, such as {"team": "platform"}']);
+    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/merge-patch+json"]) {
+      const wrongType = await app.call("POST", "/api/v1/token-register", { token: "whatever", rawBody: '{"team":"platform"}', headers: { "content-type": contentType } });
+      assert.equal(wrongType.status, 415, contentType);
+      assert.match(wrongType.body.Error, /send the parameters in the query string, or as a JSON body with Content-Type: application\/json$/);
+    }
     assert.equal(app.sim.calls(), 0);
+  });
+
+  test("when /api/v1/status gets query parameters, then they are ignored, as the description says (old scripts send team)", async (t) => {
+    const app = await startTestApp();
+    t.after(() => app.close());
+    assert.equal((await app.call("GET", "/api/v1/status", { query: { team: "platform", anything: "x" } })).status, 200);
   });
 });

@@ -28,9 +28,11 @@ addFormats(ajv);
 ajv.addSchema(spec, SPEC_ID);
 const compiled = new Map<string, ValidateFunction>();
 
-const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+/** A JSON pointer (without the leading "/") from its unescaped parts. */
+export const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
 
-function validatorAt(jsonPointer: string): ValidateFunction {
+/** An ajv validator for the schema at `jsonPointer` in openapi.yaml ("components/schemas/TeamSlug"), $refs resolved. */
+export function validatorAt(jsonPointer: string): ValidateFunction {
   let validate = compiled.get(jsonPointer);
   if (!validate) {
     validate = ajv.compile({ $ref: `${SPEC_ID}#/${jsonPointer}` });

@@ -2,7 +2,6 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError } from "../../domain/errors.js";
 import type { Logger } from "../../logging/create-logger.js";
 import { sendError } from "../envelope.js";
-import { fromValidatorError } from "../openapi.js";
 
 /** body-parser's errors carry `type` and `status`; they are the caller's fault, not ours. */
 function bodyParserProblem(error: unknown): AppError | undefined {
@@ -28,7 +27,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const known = error instanceof AppError ? error : (fromValidatorError(error) ?? bodyParserProblem(error));
+    const known = error instanceof AppError ? error : bodyParserProblem(error);
     const requestId = res.locals.requestId as string | undefined;
     if (known) {
       if (known.status >= 500) log.warn(known.message, { requestId, code: known.code, cause: known.cause });

@@ -4,13 +4,13 @@
  * (which identifies, admits and authorizes the caller before it acts; see src/services/index.ts), and
  * renders the answer. Parsing comes first, so bad input is refused before GitHub is asked anything.
  */
-import { Router, type Request, type RequestHandler } from "express";
+import { Router, type RequestHandler } from "express";
 import type { RequestDeadlines } from "../../request-deadline.js";
 import type { CallerRequest, Services } from "../../services/index.js";
 import { sendSuccess } from "../envelope.js";
 import type { CallerAdmission } from "../middleware/rate-limit.js";
 import { onlyMethods } from "../middleware/only-methods.js";
-import { parseAuthorization, parseForce, parseRepos, parseTeam } from "../parse.js";
+import { parseAuthorization, parseV1Request, type V1RouteName } from "../parse.js";
 
 export interface V1Deps {
   services: Services;
@@ -20,29 +20,24 @@ export interface V1Deps {
   admitCaller: CallerAdmission;
 }
 
-interface V1Route<Input> {
-  /** the path under /api/v1, then its aliases */
-  paths: string[];
+interface V1Route {
+  /** the path under /api/v1, then its aliases; each names its parameters in parse.ts (V1_PARAMETERS) */
+  paths: V1RouteName[];
   /** the original's method first; GET is accepted everywhere */
   methods: string[];
-  /** what the route needs beyond `team`, parsed before GitHub is asked anything */
-  parse: (req: Request) => Input;
-  useCase: (services: Services) => (request: CallerRequest<Input>) => Promise<unknown>;
+  /** the use case; its input is what parseV1Request answered for the route, less `team` */
+  useCase: (services: Services) => (request: CallerRequest<never>) => Promise<unknown>;
 }
 
-const noInput = (): undefined => undefined;
-/** Keeps each entry's input type tied between its parser and its use case. */
-const route = <Input>(r: V1Route<Input>) => r as V1Route<unknown>;
-
-export const V1_ROUTES: readonly V1Route<unknown>[] = [
-  route({ paths: ["group-create", "group-add"], methods: ["POST", "GET"], parse: noInput, useCase: (s) => s.groupCreate }),
-  route({ paths: ["group-delete"], methods: ["DELETE", "GET"], parse: (req) => ({ force: parseForce(req) }), useCase: (s) => s.groupDelete }),
-  route({ paths: ["group-list"], methods: ["GET"], parse: noInput, useCase: (s) => s.groupList }),
-  route({ paths: ["repos-add"], methods: ["PATCH", "GET"], parse: (req) => ({ repos: parseRepos(req) }), useCase: (s) => s.reposAdd }),
-  route({ paths: ["repos-remove"], methods: ["PATCH", "GET"], parse: (req) => ({ repos: parseRepos(req) }), useCase: (s) => s.reposRemove }),
-  route({ paths: ["repos-set"], methods: ["PATCH", "GET"], parse: (req) => ({ repos: parseRepos(req) }), useCase: (s) => s.reposSet }),
-  route({ paths: ["token-register"], methods: ["GET", "POST"], parse: noInput, useCase: (s) => s.tokenRegister }),
-  route({ paths: ["token-remove"], methods: ["GET", "POST"], parse: noInput, useCase: (s) => s.tokenRemove }),
+export const V1_ROUTES: readonly V1Route[] = [
+  { paths: ["group-create", "group-add"], methods: ["POST", "GET"], useCase: (s) => s.groupCreate },
+  { paths: ["group-delete"], methods: ["DELETE", "GET"], useCase: (s) => s.groupDelete },
+  { paths: ["group-list"], methods: ["GET"], useCase: (s) => s.groupList },
+  { paths: ["repos-add"], methods: ["PATCH", "GET"], useCase: (s) => s.reposAdd },
+  { paths: ["repos-remove"], methods: ["PATCH", "GET"], useCase: (s) => s.reposRemove },
+  { paths: ["repos-set"], methods: ["PATCH", "GET"], useCase: (s) => s.reposSet },
+  { paths: ["token-register"], methods: ["GET", "POST"], useCase: (s) => s.tokenRegister },
+  { paths: ["token-remove"], methods: ["GET", "POST"], useCase: (s) => s.tokenRemove },
 ];
 
 const STATUS_METHODS = ["GET"];
@@ -60,27 +55,28 @@ export function v1Router(deps: V1Deps): Router {
   router.all("/status", onlyMethods(STATUS_METHODS), (_req, res) => sendSuccess(res, "Server ready"));
 
   for (const route of V1_ROUTES) {
-    const useCase = route.useCase(deps.services);
-    const handle: RequestHandler = async (req, res) => {
-      const team = parseTeam(req);
-      res.locals.team = team;
-      const input = route.parse(req);
-      const token = parseAuthorization(req.get("authorization"));
-      const result = await deps.deadlines.within(() =>
-        useCase({
-          token,
-          team,
-          input,
-          requestId: res.locals.requestId,
-          admit: (caller) => {
-            res.locals.caller = caller;
-            return deps.admitCaller(req, res, caller.login);
-          },
-        }),
-      );
-      sendSuccess(res, result);
-    };
-    for (const path of route.paths) router.all(`/${path}`, onlyMethods(route.methods), handle);
+    const useCase = route.useCase(deps.services) as (request: CallerRequest<unknown>) => Promise<unknown>;
+    for (const path of route.paths) {
+      const handle: RequestHandler = async (req, res) => {
+        const { team, ...input } = parseV1Request(path, req);
+        res.locals.team = team;
+        const token = parseAuthorization(req.get("authorization"));
+        const result = await deps.deadlines.within(() =>
+          useCase({
+            token,
+            team,
+            input,
+            requestId: res.locals.requestId,
+            admit: (caller) => {
+              res.locals.caller = caller;
+              return deps.admitCaller(req, res, caller.login);
+            },
+          }),
+        );
+        sendSuccess(res, result);
+      };
+      router.all(`/${path}`, onlyMethods(route.methods), handle);
+    }
   }
   return router;
 }
