@@ -23,9 +23,13 @@ export const deadlineIn = (ms: number): Deadline => ({ signal: AbortSignal.timeo
 
 export const remainingMs = (deadline: Deadline): number => deadline.at - performance.now();
 
-/** The sooner of two deadlines (either may be absent). */
-export function sooner(a: Deadline | undefined, b: Deadline): Deadline {
-  return a === undefined ? b : { signal: AbortSignal.any([a.signal, b.signal]), at: Math.min(a.at, b.at) };
+/**
+ * The sooner of a deadline (if any) and one `ms` from now. A deadline's signal fires at its time and for no
+ * other reason, so the sooner one's signal is all the caller needs: no combined signal, and no new timer
+ * when the given deadline comes first (most GitHub calls of a caller request).
+ */
+export function soonerThanIn(deadline: Deadline | undefined, ms: number): Deadline {
+  return deadline !== undefined && deadline.at <= performance.now() + ms ? deadline : deadlineIn(ms);
 }
 
 /** @param timeoutMs the most one caller request may wait on GitHub in all (config github.timeoutSeconds) */

@@ -255,7 +255,8 @@ async function main(options: Options, tmp: string): Promise<number> {
   const loadChild = spawnNode("load generator", "scripts/bench/load.ts", [], { tsx: true, ipc: true });
   const load = loadGenerator(loadChild);
   const [, simUrl] = await simulator.waitFor(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m, 60_000);
-  const hello = spawnNode("hello-world", "scripts/bench/hello.mjs", ["--cert", certFile, "--key", keyFile, "--upstream", simUrl!]);
+  // The yardsticks run with the server's node options (the image's heap sizes), so that a ratio compares like with like.
+  const hello = spawnNode("hello-world", "scripts/bench/hello.mjs", ["--cert", certFile, "--key", keyFile, "--upstream", simUrl!], { nodeArgs: options.nodeArgs });
   const [, helloUrl] = await hello.waitFor(/^(https:\/\/127\.0\.0\.1:\d+)\s*$/m, 30_000);
 
   const configFile = join(tmp, "config.yml");

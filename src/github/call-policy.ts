@@ -29,7 +29,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Octokit } from "@octokit/rest";
 import pRetry from "p-retry";
-import { deadlineIn, remainingMs, sooner, type Deadline, type RequestDeadlines } from "../request-deadline.js";
+import { remainingMs, soonerThanIn, type Deadline, type RequestDeadlines } from "../request-deadline.js";
 import { isRateLimit, isRequestError, isTimeout, retryAfterSeconds } from "./to-app-error.js";
 
 export interface GitHubLog {
@@ -111,7 +111,11 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
   /** The deadline of the call being made, for what is sent inside it (auth-app minting the token it needs). */
   const callDeadline = new AsyncLocalStorage<Deadline>();
   /** The sooner of the caller request's deadline, the enclosing call's, and a call's own timeout. */
-  const newDeadline = () => sooner(callDeadline.getStore(), sooner(options.deadlines.current(), deadlineIn(options.timeoutMs)));
+  const newDeadline = () => {
+    const enclosing = callDeadline.getStore();
+    const own = soonerThanIn(options.deadlines.current(), options.timeoutMs);
+    return enclosing !== undefined && enclosing.at < own.at ? enclosing : own;
+  };
 
   // Octokit passes each call's signal to fetch; a fetch sent without one, outside the hook, gets a deadline
   // all the same. None is sent once its deadline has passed (the simulator's fetch, unlike undici's,
