@@ -6,8 +6,14 @@ import tseslint from "typescript-eslint";
 // Each block lists what a folder may NOT import; test/unit/lint/layers.test.ts proves that each wall holds.
 const octokitOnlyInGitHub = { group: ["@octokit/*"], message: "Only src/github/ talks to Octokit." };
 const expressOnlyInHttp = { group: ["express"], message: "Only src/http/, src/app.ts and src/server.ts know Express." };
-const noComposition = { group: ["**/app.js", "**/service.js", "**/main.js", "**/demo.js"], message: "Only the composition root (src/service.ts) wires the parts." };
-const noSimulator = { group: ["**/simulator/*"], message: "The server never leans on the GitHub simulator; only src/demo.ts and tests start it." };
+const noComposition = {
+  group: ["**/app.js", "**/service.js", "**/main.js", "**/demo.js"],
+  message: "Only the composition root (src/service.ts) wires the parts.",
+};
+const noSimulator = {
+  group: ["**/simulator/*"],
+  message: "The server never leans on the GitHub simulator; only src/demo.ts and tests start it.",
+};
 const noHttp = { group: ["**/http/*"], message: "The HTTP layer sits above this one." };
 const noServices = { group: ["**/services/*"], message: "The use cases sit above this one." };
 const noGitHub = { group: ["**/github/*"], message: "Reach GitHub through the services, not its adapter." };
@@ -45,33 +51,50 @@ export default tseslint.config(
       globals: { window: "writable", SwaggerUIBundle: "readonly" },
     },
   },
-  wall(["src/domain/**/*.ts"], [
-    { group: ["../*"], message: "src/domain is the bottom layer: it imports nothing else from src/." },
-    octokitOnlyInGitHub,
-    expressOnlyInHttp,
-  ]),
-  wall(["src/services/**/*.ts"], [
-    { group: ["**/github/*", "!**/github/ports.js"], message: "Services see GitHub only through src/github/ports.ts." },
-    { group: ["**/github/ports.js"], allowTypeImports: true, message: "Services import the GitHub ports as types only." },
-    noHttp, noComposition, noSimulator, octokitOnlyInGitHub, expressOnlyInHttp,
-  ]),
+  wall(
+    ["src/domain/**/*.ts"],
+    [
+      { group: ["../*"], message: "src/domain is the bottom layer: it imports nothing else from src/." },
+      octokitOnlyInGitHub,
+      expressOnlyInHttp,
+    ],
+  ),
+  wall(
+    ["src/services/**/*.ts"],
+    [
+      { group: ["**/github/*", "!**/github/ports.js"], message: "Services see GitHub only through src/github/ports.ts." },
+      { group: ["**/github/ports.js"], allowTypeImports: true, message: "Services import the GitHub ports as types only." },
+      noHttp,
+      noComposition,
+      noSimulator,
+      octokitOnlyInGitHub,
+      expressOnlyInHttp,
+    ],
+  ),
   wall(["src/github/**/*.ts"], [noHttp, noServices, noComposition, noSimulator, expressOnlyInHttp]),
   wall(["src/http/**/*.ts"], [noGitHub, noComposition, noSimulator, octokitOnlyInGitHub]),
-  wall(["src/config/**/*.ts", "src/logging/**/*.ts", "src/metrics/**/*.ts", "src/redis/**/*.ts", "src/tls/**/*.ts"], [
-    noHttp, noServices, noGitHub, noComposition, noSimulator, octokitOnlyInGitHub, expressOnlyInHttp,
-  ]),
+  wall(
+    ["src/config/**/*.ts", "src/logging/**/*.ts", "src/metrics/**/*.ts", "src/redis/**/*.ts", "src/tls/**/*.ts"],
+    [noHttp, noServices, noGitHub, noComposition, noSimulator, octokitOnlyInGitHub, expressOnlyInHttp],
+  ),
   wall(["src/*.ts"], [octokitOnlyInGitHub]),
   {
     // The simulator is an island: it stands in for GitHub and must not lean on the server it is testing.
     files: ["src/simulator/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["../*", "!../clock.js"], message: "src/simulator imports nothing from src/ but the Clock type." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*", "!../clock.js"], message: "src/simulator imports nothing from src/ but the Clock type." }] },
+      ],
     },
   },
   {
     files: ["src/simulator/*/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["../../*"], message: "src/simulator imports nothing from src/ but the Clock type." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../../*"], message: "src/simulator imports nothing from src/ but the Clock type." }] },
+      ],
     },
   },
   {
@@ -85,7 +108,10 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/no-explicit-any": "off",
       // node:test's describe() and test() return promises that the runner itself awaits.
-      "@typescript-eslint/no-floating-promises": ["error", { allowForKnownSafeCalls: [{ from: "package", name: ["describe", "test", "it", "suite"], package: "node:test" }] }],
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        { allowForKnownSafeCalls: [{ from: "package", name: ["describe", "test", "it", "suite"], package: "node:test" }] },
+      ],
     },
   },
   {
@@ -93,7 +119,17 @@ export default tseslint.config(
     files: ["test/**/*.ts"],
     ignores: ["test/helpers/property.ts"],
     rules: {
-      "no-restricted-imports": ["error", { paths: [{ name: "fast-check", message: "import { fc } from test/helpers/property.ts: it applies the run's seed (FC_SEED) and says how to replay a failure." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "fast-check",
+              message: "import { fc } from test/helpers/property.ts: it applies the run's seed (FC_SEED) and says how to replay a failure.",
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -158,8 +158,15 @@ function typeCheck(sets, typesDir) {
       join(dir, "tsconfig.json"),
       JSON.stringify({
         compilerOptions: {
-          target: "ES2022", module: "ESNext", moduleResolution: "Bundler", strict: true, noEmit: true,
-          skipLibCheck: false, types: [], allowImportingTsExtensions: false, isolatedModules: true,
+          target: "ES2022",
+          module: "ESNext",
+          moduleResolution: "Bundler",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+          allowImportingTsExtensions: false,
+          isolatedModules: true,
         },
         include: ["*.ts"],
       }),
@@ -173,12 +180,18 @@ function typeCheck(sets, typesDir) {
           fail(`${name}: no type for kind ${doc.kind} (${doc.apiVersion}); add one to scripts/check-chart-manifests.mjs`);
           return;
         }
-        writeFileSync(join(dir, file), `import type { ${doc.kind} } from "${type}";\nexport const m = ${JSON.stringify(doc, null, 2)} satisfies ${doc.kind};\n`);
+        writeFileSync(
+          join(dir, file),
+          `import type { ${doc.kind} } from "${type}";\nexport const m = ${JSON.stringify(doc, null, 2)} satisfies ${doc.kind};\n`,
+        );
         files.push(file);
       });
     }
     const selfTest = "zz-self-test-misspelled-Deployment.ts";
-    writeFileSync(join(dir, selfTest), `import type { Deployment } from "kubernetes-types/apps/v1";\nexport const m = ${JSON.stringify(SELF_TEST, null, 2)} satisfies Deployment;\n`);
+    writeFileSync(
+      join(dir, selfTest),
+      `import type { Deployment } from "kubernetes-types/apps/v1";\nexport const m = ${JSON.stringify(SELF_TEST, null, 2)} satisfies Deployment;\n`,
+    );
 
     const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
     const run = spawnSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.json"), "--pretty", "false"], { encoding: "utf8" });
@@ -186,7 +199,8 @@ function typeCheck(sets, typesDir) {
     const errorLines = output.split("\n").filter((l) => /error TS\d+/.test(l));
     const selfTestErrors = errorLines.filter((l) => l.includes(selfTest));
     const realErrors = errorLines.filter((l) => !l.includes(selfTest)).map((l) => l.replace(/^.*arm-chart-types-[^/]+\//, ""));
-    if (selfTestErrors.some((l) => l.includes("readinesProbe"))) pass("type check bites: a misspelled field (readinesProbe) is refused by tsc");
+    if (selfTestErrors.some((l) => l.includes("readinesProbe")))
+      pass("type check bites: a misspelled field (readinesProbe) is refused by tsc");
     else fail(`type check does not bite: tsc accepted a misspelled field (tsc said: ${output.trim().slice(0, 500) || "nothing"})`);
     if (realErrors.length === 0 && (run.status === 0 || selfTestErrors.length > 0)) {
       pass(`${files.length} rendered manifests type-check (kubernetes-types, cert-manager Certificate, ServiceMonitor)`);
@@ -236,7 +250,8 @@ function checkWiring(name, docs) {
   if (keyPath && !volumes[mountOf(keyPath)?.name]?.secret) problems.push(`ARM_PRIVATE_KEY_FILE (${keyPath}) is not in a mounted Secret`);
 
   const sleep = container.lifecycle?.preStop?.sleep?.seconds ?? 0;
-  if (container.lifecycle?.preStop && !container.lifecycle.preStop.sleep) problems.push("preStop must be a sleep action (no shell in the image)");
+  if (container.lifecycle?.preStop && !container.lifecycle.preStop.sleep)
+    problems.push("preStop must be a sleep action (no shell in the image)");
 
   // The configuration the pod will read, when the chart rendered it.
   const configSecret = configMount && byKind("Secret").find((s) => s.metadata.name === volumes[configMount.name].secret.secretName);
@@ -249,7 +264,11 @@ function checkWiring(name, docs) {
     if (!port) problems.push(`config server.port ${config.server?.port} is not a containerPort`);
     const mtls = Boolean(tls.enabled && tls.clientCAFile);
     const scheme = tls.enabled ? "HTTPS" : "HTTP";
-    for (const [probe, path] of [["livenessProbe", "/healthz"], ["readinessProbe", "/readyz"], ["startupProbe", "/healthz"]]) {
+    for (const [probe, path] of [
+      ["livenessProbe", "/healthz"],
+      ["readinessProbe", "/readyz"],
+      ["startupProbe", "/healthz"],
+    ]) {
       const p = container[probe];
       if (!p) problems.push(`${probe} is missing`);
       else if (mtls) {
@@ -269,19 +288,25 @@ function checkWiring(name, docs) {
     if (tls.enabled && (basename(tls.certFile ?? "") !== "tls.crt" || basename(tls.keyFile ?? "") !== "tls.key")) {
       problems.push(`server.tls certFile/keyFile must be the TLS Secret's tls.crt and tls.key, got ${tls.certFile} and ${tls.keyFile}`);
     }
-    if (config.logging?.ephemeral === false && !mounts.some((m) => m.mountPath === config.logging.logDirectory && volumes[m.name]?.emptyDir)) {
+    if (
+      config.logging?.ephemeral === false &&
+      !mounts.some((m) => m.mountPath === config.logging.logDirectory && volumes[m.name]?.emptyDir)
+    ) {
       problems.push(`logging.logDirectory ${config.logging.logDirectory} must be a writable emptyDir (the root filesystem is read-only)`);
     }
     const grace = deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const drain = config.server?.shutdownGraceSeconds ?? 20;
-    if (sleep + drain >= grace) problems.push(`preStop sleep ${sleep} s + shutdownGraceSeconds ${drain} s must stay below terminationGracePeriodSeconds ${grace} s`);
+    if (sleep + drain >= grace)
+      problems.push(`preStop sleep ${sleep} s + shutdownGraceSeconds ${drain} s must stay below terminationGracePeriodSeconds ${grace} s`);
   }
 
   const portNames = new Set(container.ports.map((p) => p.name));
   const services = byKind("Service");
   for (const svc of services) {
-    if (!Object.entries(svc.spec.selector ?? {}).every(([k, v]) => podLabels[k] === v)) problems.push(`Service ${svc.metadata.name} selects no pod`);
-    for (const p of svc.spec.ports) if (!portNames.has(p.targetPort)) problems.push(`Service port ${p.name} targets ${p.targetPort}, which the pod does not name`);
+    if (!Object.entries(svc.spec.selector ?? {}).every(([k, v]) => podLabels[k] === v))
+      problems.push(`Service ${svc.metadata.name} selects no pod`);
+    for (const p of svc.spec.ports)
+      if (!portNames.has(p.targetPort)) problems.push(`Service port ${p.name} targets ${p.targetPort}, which the pod does not name`);
   }
   const servicePorts = new Map(services.flatMap((s) => s.spec.ports.map((p) => [`${s.metadata.name}/${p.name}`, p])));
   for (const ing of byKind("Ingress")) {
@@ -294,27 +319,32 @@ function checkWiring(name, docs) {
   }
   for (const sm of byKind("ServiceMonitor")) {
     for (const ep of sm.spec.endpoints) {
-      if (![...servicePorts.keys()].some((k) => k.endsWith(`/${ep.port}`))) problems.push(`ServiceMonitor port ${ep.port} is no Service port`);
+      if (![...servicePorts.keys()].some((k) => k.endsWith(`/${ep.port}`)))
+        problems.push(`ServiceMonitor port ${ep.port} is no Service port`);
       if (ep.path !== "/metrics") problems.push("ServiceMonitor path must be /metrics");
     }
   }
   for (const hpa of byKind("HorizontalPodAutoscaler")) {
     if (hpa.spec.scaleTargetRef.name !== deployment.metadata.name) problems.push("HPA scales another Deployment");
-    if (deployment.spec.replicas !== undefined) problems.push("with an HPA the Deployment must not set replicas (each upgrade would reset them)");
+    if (deployment.spec.replicas !== undefined)
+      problems.push("with an HPA the Deployment must not set replicas (each upgrade would reset them)");
   }
   for (const pdb of byKind("PodDisruptionBudget")) if (!matches(pdb.spec.selector)) problems.push("PodDisruptionBudget selects no pod");
   for (const np of byKind("NetworkPolicy")) {
     if (!matches(np.spec.podSelector)) problems.push("NetworkPolicy selects no pod");
     const ingressPorts = (np.spec.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
-    for (const p of container.ports) if (!ingressPorts.includes(p.containerPort)) problems.push(`NetworkPolicy blocks the pod's port ${p.containerPort}`);
+    for (const p of container.ports)
+      if (!ingressPorts.includes(p.containerPort)) problems.push(`NetworkPolicy blocks the pod's port ${p.containerPort}`);
     const egressPorts = (np.spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
     if (!egressPorts.includes(53)) problems.push("NetworkPolicy blocks DNS");
-    if (config && !egressPorts.includes(Number(new URL(config.baseUrl ?? "https://api.github.com").port || 443))) problems.push("NetworkPolicy blocks GitHub's API port");
+    if (config && !egressPorts.includes(Number(new URL(config.baseUrl ?? "https://api.github.com").port || 443)))
+      problems.push("NetworkPolicy blocks GitHub's API port");
   }
   for (const cert of byKind("Certificate")) {
     const tlsVolume = Object.values(volumes).find((v) => v.secret?.secretName === cert.spec.secretName);
     if (!tlsVolume) problems.push(`Certificate's Secret ${cert.spec.secretName} is not mounted`);
-    else if (tlsVolume.secret.items) problems.push("the TLS Secret must be mounted whole (no items): the server reads tls.crt, tls.key and ca.crt");
+    else if (tlsVolume.secret.items)
+      problems.push("the TLS Secret must be mounted whole (no items): the server reads tls.crt, tls.key and ca.crt");
   }
   return { problems, config, configText, env };
 }
@@ -324,8 +354,27 @@ function checkWiring(name, docs) {
 function throwawayTls(dir) {
   const key = join(dir, "tls.key");
   const cert = join(dir, "tls.crt");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=arm.test",
-    "-days", "1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-subj",
+      "/CN=arm.test",
+      "-days",
+      "1",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
   return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
 }
 
@@ -344,7 +393,9 @@ async function checkServerAccepts(name, wiring, parseConfig, material) {
   const serverEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("ARM_")));
   try {
     const { config: parsed, warnings } = parseConfig(configText, { source: `${name}:config.yml`, env: serverEnv, readFile });
-    pass(`${name}: the rendered config.yml is accepted by the server's parser (org ${parsed.org}, port ${parsed.server.port}, TLS ${parsed.server.tls.enabled ? "on" : "off"})`);
+    pass(
+      `${name}: the rendered config.yml is accepted by the server's parser (org ${parsed.org}, port ${parsed.server.port}, TLS ${parsed.server.tls.enabled ? "on" : "off"})`,
+    );
     for (const w of warnings) note(`${name}: the server would warn: ${w}`);
   } catch (error) {
     fail(`${name}: the server refuses the rendered config.yml: ${error instanceof Error ? error.message : String(error)}`);
@@ -378,14 +429,19 @@ async function main() {
       }
       if (wiring.problems.length) wiring.problems.forEach((p) => fail(`${name}: ${p}`));
       else pass(`${name}: wiring (no subPath, non-root read-only pod, probes, preStop within grace, Services, selectors, policies)`);
-      if (wiring.configText === undefined) note(`${name}: config.yml comes from an existing Secret: not checked against the server's parser`);
+      if (wiring.configText === undefined)
+        note(`${name}: config.yml comes from an existing Secret: not checked against the server's parser`);
       else if (parseConfig) await checkServerAccepts(name, wiring, parseConfig, material);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   // Not "N passed, N failed": CI reads that shape as a test runner's closing line.
-  console.log(results.fail ? `FAIL chart manifests (${results.fail} of ${results.pass + results.fail} checks failed)` : `PASS chart manifests (all ${results.pass} checks)`);
+  console.log(
+    results.fail
+      ? `FAIL chart manifests (${results.fail} of ${results.pass + results.fail} checks failed)`
+      : `PASS chart manifests (all ${results.pass} checks)`,
+  );
   process.exitCode = results.fail ? 1 : 0;
 }
 

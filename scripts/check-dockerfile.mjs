@@ -84,7 +84,8 @@ function checkDockerfile(text, { dockerignore } = {}) {
         problems.push(`line ${i.line}: USER ${i.args} runs with group root`);
       }
     }
-    if (i.keyword === "RUN") problems.push(`line ${i.line}: RUN in the final stage: distroless has no shell; do the work in the build stage`);
+    if (i.keyword === "RUN")
+      problems.push(`line ${i.line}: RUN in the final stage: distroless has no shell; do the work in the build stage`);
     if (["CMD", "ENTRYPOINT", "HEALTHCHECK"].includes(i.keyword)) {
       const args = i.keyword === "HEALTHCHECK" ? i.args.replace(/^(--\S+\s+)*CMD\s+/i, "") : i.args;
       if (!(i.keyword === "HEALTHCHECK" && /^NONE$/i.test(i.args)) && !execForm(args)) {
@@ -96,8 +97,10 @@ function checkDockerfile(text, { dockerignore } = {}) {
   const cmds = finalStage.filter((i) => i.keyword === "CMD");
   const cmd = cmds.length ? execForm(cmds.at(-1).args) : undefined;
   if (cmds.length === 0) problems.push(`the final stage has no CMD: expected CMD ["dist/main.js"] (the image's entrypoint is node)`);
-  else if (cmd && (cmd[0] !== "dist/main.js" && cmd[0] !== "/app/dist/main.js")) {
-    problems.push(`line ${cmds.at(-1).line}: CMD must start with "dist/main.js" (the distroless entrypoint is node), got ${cmds.at(-1).args}`);
+  else if (cmd && cmd[0] !== "dist/main.js" && cmd[0] !== "/app/dist/main.js") {
+    problems.push(
+      `line ${cmds.at(-1).line}: CMD must start with "dist/main.js" (the distroless entrypoint is node), got ${cmds.at(-1).args}`,
+    );
   }
   if (finalStage.some((i) => i.keyword === "ENTRYPOINT")) {
     problems.push("the final stage sets ENTRYPOINT: keep distroless' own (node) and pass the script in CMD");
@@ -112,11 +115,19 @@ function checkDockerfile(text, { dockerignore } = {}) {
     .filter((i) => i.keyword === "COPY")
     .flatMap((i) => {
       const { sources, dest } = copyArgs(i.args);
-      return sources.map((s) => ({ source: s.replace(/^\/app\//, "").replace(/^\.\//, "").replace(/\/$/, ""), dest }));
+      return sources.map((s) => ({
+        source: s
+          .replace(/^\/app\//, "")
+          .replace(/^\.\//, "")
+          .replace(/\/$/, ""),
+        dest,
+      }));
     });
   for (const needed of ["package.json", "dist", "node_modules", "openapi.yaml"]) {
     if (!copied.some((c) => c.source === needed || c.source.endsWith(`/${needed}`))) {
-      problems.push(`the final stage must COPY ${needed}${needed === "package.json" ? ' (its "type": "module" makes dist/*.js ES modules)' : ""}`);
+      problems.push(
+        `the final stage must COPY ${needed}${needed === "package.json" ? ' (its "type": "module" makes dist/*.js ES modules)' : ""}`,
+      );
     }
   }
   for (const c of copied) {
@@ -143,7 +154,10 @@ function checkDockerfile(text, { dockerignore } = {}) {
     }
   }
 
-  const buildRuns = buildStages.filter((i) => i.keyword === "RUN").map((i) => i.args).join("\n");
+  const buildRuns = buildStages
+    .filter((i) => i.keyword === "RUN")
+    .map((i) => i.args)
+    .join("\n");
   if (!/npm ci\b/.test(buildRuns)) problems.push("the build stage must install with npm ci (the lockfile pins every version)");
   if (!/npm run build\b/.test(buildRuns)) problems.push("the build stage must run npm run build");
   if (!/npm prune[^\n]*--omit=dev|npm ci[^\n]*--omit=dev/.test(buildRuns)) {
@@ -151,9 +165,20 @@ function checkDockerfile(text, { dockerignore } = {}) {
   }
 
   if (dockerignore !== undefined) {
-    const lines = dockerignore.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const lines = dockerignore
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
     for (const needed of ["node_modules", "dist", ".git", ".demo", "test", "coverage", "*.pem"]) {
-      if (!lines.some((l) => l.replace(/^\*\*\//, "").replace(/^\//, "").replace(/\/$/, "") === needed)) {
+      if (
+        !lines.some(
+          (l) =>
+            l
+              .replace(/^\*\*\//, "")
+              .replace(/^\//, "")
+              .replace(/\/$/, "") === needed,
+        )
+      ) {
         problems.push(`.dockerignore must exclude ${needed}`);
       }
     }
@@ -202,7 +227,7 @@ function buildInputs(root) {
   for (const config of [...inputs].filter((f) => /(^|\/)tsconfig[^/]*\.json$/.test(f))) {
     // Follow "extends"; the nearest "include" wins, as in tsc.
     let include;
-    for (let current = config; current; ) {
+    for (let current = config; current;) {
       inputs.add(current);
       const text = readFileSync(join(root, current), "utf8");
       include ??= /"include"\s*:\s*\[([^\]]*)\]/.exec(text)?.[1];
@@ -292,7 +317,11 @@ function selfTest() {
     failed++;
     console.log("FAIL check-dockerfile self-test: a .dockerignore that lets *.pem through was not caught");
   }
-  console.log(failed ? `FAIL check-dockerfile self-test (${failed})` : `PASS check-dockerfile self-test (${Object.keys(BAD).length + 1} bad examples caught)`);
+  console.log(
+    failed
+      ? `FAIL check-dockerfile self-test (${failed})`
+      : `PASS check-dockerfile self-test (${Object.keys(BAD).length + 1} bad examples caught)`,
+  );
   return failed === 0;
 }
 
@@ -310,7 +339,8 @@ function main(argv) {
   const inputs = checkBuildInputs(text, dirname(file), dockerignore);
   for (const p of [...problems, ...inputs.problems]) console.log(`FAIL check-dockerfile: ${file}: ${p}`);
   if (problems.length === 0) console.log(`PASS check-dockerfile: ${file} follows the image policy`);
-  if (inputs.problems.length === 0) console.log(`PASS check-dockerfile: the build stage gets every build input (${inputs.inputs.join(", ")})`);
+  if (inputs.problems.length === 0)
+    console.log(`PASS check-dockerfile: the build stage gets every build input (${inputs.inputs.join(", ")})`);
   return problems.length + inputs.problems.length ? 1 : 0;
 }
 

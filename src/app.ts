@@ -75,7 +75,10 @@ export function createApp(deps: AppDeps): Express {
       throw new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token");
     } else if (redis.status === "rejected" && deps.redis?.onError === "fail-closed") {
       deps.log.warn("not ready: Redis cannot be reached (redis.onError: fail-closed)", { error: redis.reason });
-      throw new AppError("NOT_READY", "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)");
+      throw new AppError(
+        "NOT_READY",
+        "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)",
+      );
     } else if (redis.status === "rejected") {
       sendSuccess(res, "ready (degraded: Redis cannot be reached; rate limits are counted per replica until it is back)");
     } else {

@@ -71,7 +71,10 @@ ${curl("bob", "GET", "token-register?team=platform")}
 Ctrl-C stops.
 `);
   const stop = () => {
-    void service.close().then(() => github.close()).then(() => process.exit(0));
+    void service
+      .close()
+      .then(() => github.close())
+      .then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -8,7 +8,13 @@
  * - close(): stops accepting, answers what is in flight with `Connection: close` (a keep-alive client would
  *   otherwise go on being served), and cuts whatever is still open when the grace period ends.
  */
-import { createServer as createHttpServer, type RequestListener, type Server, type ServerOptions as HttpOptions, type ServerResponse } from "node:http";
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type Server,
+  type ServerOptions as HttpOptions,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Config } from "./config/schema.js";
@@ -181,7 +187,10 @@ export async function startServer(app: RequestListener, options: ServerOptions):
         watcher?.close();
         for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
         const grace = setTimeout(() => {
-          log.warn("shutdown grace period over: cutting the remaining connections", { requestsInFlight: inFlight.size, connections: sockets.size });
+          log.warn("shutdown grace period over: cutting the remaining connections", {
+            requestsInFlight: inFlight.size,
+            connections: sockets.size,
+          });
           server.closeAllConnections();
           // Also the connections the HTTP layer does not know yet (a TLS handshake under way).
           for (const socket of sockets) socket.destroy();

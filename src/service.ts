@@ -86,7 +86,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const connected = await connectRedis({ ...config.redis, url: config.redis.url }, log);
     redis = connected;
     metrics.watchRedis(connected.isReady);
-    const store = (prefix: string, name: string) => new SharedRateLimitStore({ redis: connected, prefix, name, onError: config.redis.onError, log });
+    const store = (prefix: string, name: string) =>
+      new SharedRateLimitStore({ redis: connected, prefix, name, onError: config.redis.onError, log });
     stores = { userStore: store("arm:rl:user:", "per user"), addressStore: store("arm:rl:address:", "per client address") };
   }
 
@@ -112,7 +113,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
     // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
     server = await startServer(app, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
     if (config.metrics.port !== undefined) {
-      metricsServer = await startMetricsServer(metrics, { address: config.metrics.address ?? config.server.address, port: config.metrics.port });
+      metricsServer = await startMetricsServer(metrics, {
+        address: config.metrics.address ?? config.server.address,
+        port: config.metrics.port,
+      });
     }
   } catch (error) {
     log.error("cannot listen", { server: { address: config.server.address, port: config.server.port }, metrics: config.metrics, error });

@@ -24,12 +24,16 @@ const C = Number(process.argv[3] ?? 20);
 const ROUNDS = Number(process.argv[4] ?? 3);
 const tmp = mkdtempSync(join(tmpdir(), "client-cost-"));
 const keyFile = join(tmp, "app.pem");
-const sim = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "simulator.ts"), "--app-key-out", keyFile], { stdio: ["pipe", "pipe", "inherit"] });
+const sim = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "simulator.ts"), "--app-key-out", keyFile], {
+  stdio: ["pipe", "pipe", "inherit"],
+});
 const url = await new Promise<string>((done) => sim.stdout.once("data", (chunk: Buffer) => done(chunk.toString().trim())));
 const privateKey = readFileSync(keyFile, "utf8");
 rmSync(tmp, { recursive: true, force: true });
 
-const { token } = await createAppAuth({ appId: 424242, privateKey, installationId: 4242, request: request.defaults({ baseUrl: url }) })({ type: "installation" });
+const { token } = await createAppAuth({ appId: 424242, privateKey, installationId: 4242, request: request.defaults({ baseUrl: url }) })({
+  type: "installation",
+});
 
 const variants: { name: string; call: () => Promise<unknown>; best: number }[] = [];
 function variant(name: string, call: () => Promise<unknown>) {
@@ -58,11 +62,35 @@ const mint = (o: Octokit) => () => o.request("POST /orgs/{org}/actions/runners/r
 variant("Octokit (no plugins)", mint(new Octokit({ auth: token, baseUrl: url })));
 const log = { debug: () => undefined, warn: () => undefined };
 const deadlines = createRequestDeadlines(30_000);
-const policy = createCallPolicy({ fetch, deadlines, timeoutMs: 10_000, retries: 2, retryBaseMs: 500, maxRetryAfterSeconds: 5, retryAfterUnitMs: 1000, log });
-variant("Octokit + call policy", mint(new (Octokit.plugin(policy.plugin))({ auth: token, baseUrl: url, request: { fetch: policy.fetch } })));
-variant("Octokit, auth-app", mint(new Octokit({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url })));
+const policy = createCallPolicy({
+  fetch,
+  deadlines,
+  timeoutMs: 10_000,
+  retries: 2,
+  retryBaseMs: 500,
+  maxRetryAfterSeconds: 5,
+  retryAfterUnitMs: 1000,
+  log,
+});
+variant(
+  "Octokit + call policy",
+  mint(new (Octokit.plugin(policy.plugin))({ auth: token, baseUrl: url, request: { fetch: policy.fetch } })),
+);
+variant(
+  "Octokit, auth-app",
+  mint(new Octokit({ authStrategy: createAppAuth, auth: { appId: 424242, privateKey, installationId: 4242 }, baseUrl: url })),
+);
 for (const retries of [0, 2]) {
-  const github = createGitHub({ org: "acme", appId: 424242, installationId: 4242, privateKeyPem: privateKey, baseUrl: url, log, deadlines, retries });
+  const github = createGitHub({
+    org: "acme",
+    appId: 424242,
+    installationId: 4242,
+    privateKeyPem: privateKey,
+    baseUrl: url,
+    log,
+    deadlines,
+    retries,
+  });
   variant(`createGitHub, retries ${retries}`, () => github.org.createRegistrationToken());
   variant(`createGitHub, retries ${retries}, request deadline`, () => deadlines.within(() => github.org.createRegistrationToken()));
 }

@@ -40,7 +40,11 @@ export interface SpawnOptions {
 const EXIT_WITH_PARENT = new URL("./exit-with-parent.mjs", import.meta.url).href;
 
 export function spawnNode(name: string, file: string, args: string[], options: SpawnOptions = {}): Child {
-  const execArgv = [...(options.tsx ? ["--import", TSX] : []), ...(options.exitWithParent ? ["--import", EXIT_WITH_PARENT] : []), ...(options.nodeArgs ?? [])];
+  const execArgv = [
+    ...(options.tsx ? ["--import", TSX] : []),
+    ...(options.exitWithParent ? ["--import", EXIT_WITH_PARENT] : []),
+    ...(options.nodeArgs ?? []),
+  ];
   const child = options.ipc
     ? fork(resolve(REPO_ROOT, file), args, { cwd: REPO_ROOT, execArgv, stdio: ["pipe", "pipe", "pipe", "ipc"] })
     : spawn(process.execPath, [...execArgv, resolve(REPO_ROOT, file), ...args], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });

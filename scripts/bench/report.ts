@@ -145,7 +145,10 @@ const fixed = (v: number | null, digits: number) => (v === null || !Number.isFin
 function renderTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+    cells
+      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -170,8 +173,25 @@ export function formatMachine(report: BenchReport): string {
 }
 
 export function formatReport(report: BenchReport): string {
-  const rows: Row[] = [...ROUTE_NAMES.flatMap((name) => (report.routes[name] ? [report.routes[name]] : [])), report.direct, report.oneCall, report.helloWorld];
-  const header = ["route", "req/s", "p50 ms", "p99 ms", "GH calls/req", "CPU ms/req", "RSS MB", "p50 ÷ direct", "p99 ÷ direct", "req/s ÷ hello", "not 200"];
+  const rows: Row[] = [
+    ...ROUTE_NAMES.flatMap((name) => (report.routes[name] ? [report.routes[name]] : [])),
+    report.direct,
+    report.oneCall,
+    report.helloWorld,
+  ];
+  const header = [
+    "route",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "GH calls/req",
+    "CPU ms/req",
+    "RSS MB",
+    "p50 ÷ direct",
+    "p99 ÷ direct",
+    "req/s ÷ hello",
+    "not 200",
+  ];
   const table = renderTable(
     header,
     rows.map((row) => [
@@ -245,7 +265,9 @@ export function formatSoak(soak: SoakReport): string {
   const samples = printed.map((s) => `  t=${String(s.atSeconds).padStart(5)} s  RSS ${s.rssMB.toFixed(1)} MB`);
   if (printed.length < soak.samples.length) {
     const all = soak.samples.map((s) => s.rssMB);
-    samples.push(`  (${printed.length} of ${soak.samples.length} samples shown; all between ${Math.min(...all).toFixed(1)} and ${Math.max(...all).toFixed(1)} MB)`);
+    samples.push(
+      `  (${printed.length} of ${soak.samples.length} samples shown; all between ${Math.min(...all).toFixed(1)} and ${Math.max(...all).toFixed(1)} MB)`,
+    );
   }
   return [
     `Soak: ${soak.route} for ${soak.durationSeconds} s — ${soak.load.requests} answers, ${soak.load.requestsPerSecond.toFixed(0)} req/s, ` +

@@ -106,14 +106,17 @@ function parseOptions(argv: string[]): Options | "help" {
   const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
     if (text === undefined) return undefined;
     const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${text}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${text}`);
     return n;
   };
   const latency = Number(values.latency);
-  if (!(latency >= 0 && latency <= 60_000)) throw new UsageError(`--latency must be a number of milliseconds (0 to 60000), got ${values.latency}`);
+  if (!(latency >= 0 && latency <= 60_000))
+    throw new UsageError(`--latency must be a number of milliseconds (0 to 60000), got ${values.latency}`);
   const routes = values.routes === undefined ? [...ROUTE_NAMES] : values.routes.split(",").map((r) => r.trim());
   for (const route of routes) {
-    if (!(ROUTE_NAMES as readonly string[]).includes(route)) throw new UsageError(`--routes: unknown route ${route} (known: ${ROUTE_NAMES.join(", ")})`);
+    if (!(ROUTE_NAMES as readonly string[]).includes(route))
+      throw new UsageError(`--routes: unknown route ${route} (known: ${ROUTE_NAMES.join(", ")})`);
   }
   if (!["auto", "dist", "src"].includes(values.server)) throw new UsageError(`--server must be auto, dist or src, got ${values.server}`);
   return {
@@ -226,7 +229,8 @@ function loadGenerator(child: Child) {
 }
 
 const began = performance.now();
-const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+const progress = (message: string) =>
+  process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
 
 async function main(options: Options, tmp: string): Promise<number> {
   const startedAt = new Date().toISOString();
@@ -251,12 +255,19 @@ async function main(options: Options, tmp: string): Promise<number> {
 
   progress("starting the simulator, the hello-world and the load generator");
   const appKeyFile = join(tmp, "app.pem");
-  const simulator = spawnNode("simulator", "scripts/bench/simulator.ts", ["--port", "0", "--latency", String(options.latency), "--app-key-out", appKeyFile, ...seedArgs], { tsx: true });
+  const simulator = spawnNode(
+    "simulator",
+    "scripts/bench/simulator.ts",
+    ["--port", "0", "--latency", String(options.latency), "--app-key-out", appKeyFile, ...seedArgs],
+    { tsx: true },
+  );
   const loadChild = spawnNode("load generator", "scripts/bench/load.ts", [], { tsx: true, ipc: true });
   const load = loadGenerator(loadChild);
   const [, simUrl] = await simulator.waitFor(/^(http:\/\/127\.0\.0\.1:\d+)\s*$/m, 60_000);
   // The yardsticks run with the server's node options (the image's heap sizes), so that a ratio compares like with like.
-  const hello = spawnNode("hello-world", "scripts/bench/hello.mjs", ["--cert", certFile, "--key", keyFile, "--upstream", simUrl!], { nodeArgs: options.nodeArgs });
+  const hello = spawnNode("hello-world", "scripts/bench/hello.mjs", ["--cert", certFile, "--key", keyFile, "--upstream", simUrl!], {
+    nodeArgs: options.nodeArgs,
+  });
   const [, helloUrl] = await hello.waitFor(/^(https:\/\/127\.0\.0\.1:\d+)\s*$/m, 30_000);
 
   const configFile = join(tmp, "config.yml");
@@ -342,7 +353,10 @@ async function main(options: Options, tmp: string): Promise<number> {
     progress(`${spec.name}: ${options.duration} s with ${connections} connections`);
     const sampler = sampleRss(spec.rss.pid);
     const cpuBefore = cpuMs(spec.rss.pid);
-    const result = await load.run({ url: spec.url, method: spec.method, connections, duration: options.duration, auth: spec.auth }, bound(options.duration));
+    const result = await load.run(
+      { url: spec.url, method: spec.method, connections, duration: options.duration, auth: spec.auth },
+      bound(options.duration),
+    );
     const peakRssMB = sampler.stop();
     let calls: { total: number; routes: Record<string, number> } | undefined;
     if (spec.countCalls) {
@@ -394,7 +408,14 @@ async function main(options: Options, tmp: string): Promise<number> {
     rss: { pid: hello.pid, of: "hello-world" },
     countCalls: true,
   });
-  const helloWorld = await measure({ name: "hello-world (Express, HTTPS)", url: `${helloUrl}/`, method: "GET", auth: undefined, rss: { pid: hello.pid, of: "hello-world" }, countCalls: false });
+  const helloWorld = await measure({
+    name: "hello-world (Express, HTTPS)",
+    url: `${helloUrl}/`,
+    method: "GET",
+    auth: undefined,
+    rss: { pid: hello.pid, of: "hello-world" },
+    countCalls: false,
+  });
 
   for (const row of [...Object.values(routes), direct, oneCall, helloWorld]) {
     row.latencyRatioP50 = direct.latencyMs.p50 > 0 ? row.latencyMs.p50 / direct.latencyMs.p50 : null;
@@ -435,7 +456,9 @@ async function main(options: Options, tmp: string): Promise<number> {
       durationSeconds: soakSeconds,
       samples,
       slopeMBPerMinute: slope(samples.map((s) => ({ x: s.atSeconds / 60, y: s.rssMB }))),
-      secondHalfSlopeMBPerMinute: slope(samples.filter((s) => s.atSeconds >= soakSeconds / 2).map((s) => ({ x: s.atSeconds / 60, y: s.rssMB }))),
+      secondHalfSlopeMBPerMinute: slope(
+        samples.filter((s) => s.atSeconds >= soakSeconds / 2).map((s) => ({ x: s.atSeconds / 60, y: s.rssMB })),
+      ),
       load: result,
       githubCallsPerRequest: result.sent > 0 ? calls.total / result.sent : null,
     };
@@ -501,7 +524,11 @@ process.on("exit", () => {
   killAllNow();
   rmSync(tmp, { recursive: true, force: true });
 });
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+] as const) {
   // `on`, not `once`: a second signal (tsx relays one it thinks was missed) must not end us before the children.
   process.on(signal, () => {
     if (!finishing) progress(`${signal}: stopping`);

@@ -39,9 +39,11 @@ export function findConfigPath(opts: { argv: readonly string[]; env: Env; exists
  * Finds the configuration file (see findConfigPath), reads it and validates it with parseConfig. argv and env
  * default to process.argv.slice(2) and process.env; readFile and exists to node:fs. Throws one ConfigError.
  */
-export function loadConfig(
-  opts: { argv?: readonly string[]; env?: Env; readFile?: ReadFile; exists?: (path: string) => boolean } = {},
-): { config: Config; path: string; warnings: string[] } {
+export function loadConfig(opts: { argv?: readonly string[]; env?: Env; readFile?: ReadFile; exists?: (path: string) => boolean } = {}): {
+  config: Config;
+  path: string;
+  warnings: string[];
+} {
   const argv = opts.argv ?? process.argv.slice(2);
   const env = opts.env ?? process.env;
   const readFile = opts.readFile ?? ((path: string) => readFileSync(path, "utf8"));
@@ -51,11 +53,7 @@ export function loadConfig(
   if (path === undefined) {
     throw new ConfigError(
       "(no configuration file)",
-      [
-        "--config PATH: not given",
-        "$CONFIG_PATH: not set",
-        ...DEFAULT_CONFIG_PATHS.map((p) => `${p}: not found`),
-      ],
+      ["--config PATH: not given", "$CONFIG_PATH: not set", ...DEFAULT_CONFIG_PATHS.map((p) => `${p}: not found`)],
       "no configuration file found; looked in these places, in this order",
     );
   }
@@ -63,7 +61,8 @@ export function loadConfig(
   try {
     text = readFile(path);
   } catch (error) {
-    const how = parseCommandLine(argv).configPath !== undefined ? "named by --config" : env.CONFIG_PATH?.trim() ? "named by $CONFIG_PATH" : "found";
+    const how =
+      parseCommandLine(argv).configPath !== undefined ? "named by --config" : env.CONFIG_PATH?.trim() ? "named by $CONFIG_PATH" : "found";
     throw new ConfigError(path, [`${path}: cannot read the configuration file ${how} (${readErrorText(error)})`]);
   }
   return { ...parseConfig(text, { source: path, env, readFile }), path };

@@ -16,7 +16,10 @@ import { readYamlText } from "./yaml-text.js";
  * ARM_PRIVATE_KEY_FILE and ARM_REDIS_URL / ARM_REDIS_URL_FILE (none when left out); `readFile` reads
  * privateKeyFile, ARM_REDIS_URL_FILE and the TLS files.
  */
-export function parseConfig(yamlText: string, opts: { source: string; env?: Env; readFile?: ReadFile }): { config: Config; warnings: string[] } {
+export function parseConfig(
+  yamlText: string,
+  opts: { source: string; env?: Env; readFile?: ReadFile },
+): { config: Config; warnings: string[] } {
   const { source } = opts;
   const env = opts.env ?? {};
   const readFile = opts.readFile ?? ((path: string) => readFileSync(path, "utf8"));

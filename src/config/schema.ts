@@ -117,8 +117,14 @@ const PERMISSION_ALIASES: Readonly<Record<string, RepoPermission>> = { pull: "re
 
 /** YAML 1.2 has only true/false; the Go original's yaml.v3 also read yes/no/on/off into a bool, so accept them. */
 const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
-  true: true, yes: true, y: true, on: true,
-  false: false, no: false, n: false, off: false,
+  true: true,
+  yes: true,
+  y: true,
+  on: true,
+  false: false,
+  no: false,
+  n: false,
+  off: false,
 };
 const flag = z.preprocess(
   (v) => (typeof v === "string" && v.trim().toLowerCase() in BOOLEAN_WORDS ? BOOLEAN_WORDS[v.trim().toLowerCase()] : v),
@@ -136,7 +142,10 @@ function integer(expected: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   );
 }
 function positiveNumber(expected: string) {
-  return z.preprocess(numeric, z.number({ error: expected }).refine((n) => n > 0, { error: expected }));
+  return z.preprocess(
+    numeric,
+    z.number({ error: expected }).refine((n) => n > 0, { error: expected }),
+  );
 }
 function text(expected: string) {
   return z.string({ error: expected }).trim().min(1, { error: expected });
@@ -150,33 +159,36 @@ const org = z
 
 const EXPECTED_BASE_URL =
   "expected GitHub's REST API base URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server";
-const baseUrl = z.string({ error: EXPECTED_BASE_URL }).trim().transform((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: "custom", message: EXPECTED_BASE_URL });
-    return z.NEVER;
-  }
-  if (url.username || url.password) {
-    // The value holds a credential: say what is wrong without repeating it.
-    ctx.addIssue({ code: "custom", message: "must not contain a user name or password", params: { secret: true } });
-    return z.NEVER;
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    ctx.addIssue({ code: "custom", message: `${EXPECTED_BASE_URL} (http or https)` });
-    return z.NEVER;
-  }
-  if (url.search || url.hash) {
-    ctx.addIssue({ code: "custom", message: `${EXPECTED_BASE_URL}, without ?query or #fragment` });
-    return z.NEVER;
-  }
-  if (url.hostname === "github.com" || url.hostname === "www.github.com") {
-    ctx.addIssue({ code: "custom", message: "is GitHub's web address; the REST API base is https://api.github.com" });
-    return z.NEVER;
-  }
-  return url.href.replace(/\/+$/, "");
-});
+const baseUrl = z
+  .string({ error: EXPECTED_BASE_URL })
+  .trim()
+  .transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: EXPECTED_BASE_URL });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      // The value holds a credential: say what is wrong without repeating it.
+      ctx.addIssue({ code: "custom", message: "must not contain a user name or password", params: { secret: true } });
+      return z.NEVER;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      ctx.addIssue({ code: "custom", message: `${EXPECTED_BASE_URL} (http or https)` });
+      return z.NEVER;
+    }
+    if (url.search || url.hash) {
+      ctx.addIssue({ code: "custom", message: `${EXPECTED_BASE_URL}, without ?query or #fragment` });
+      return z.NEVER;
+    }
+    if (url.hostname === "github.com" || url.hostname === "www.github.com") {
+      ctx.addIssue({ code: "custom", message: "is GitHub's web address; the REST API base is https://api.github.com" });
+      return z.NEVER;
+    }
+    return url.href.replace(/\/+$/, "");
+  });
 
 const level = z
   .preprocess(
@@ -187,11 +199,10 @@ const level = z
   )
   .transform((name): LogLevel => LOG_LEVEL_NAMES[name] ?? "info");
 
-const minRepoPermission = z
-  .preprocess(
-    (v) => (typeof v === "string" ? (PERMISSION_ALIASES[v.trim().toLowerCase()] ?? v.trim().toLowerCase()) : v),
-    z.enum(REPO_PERMISSIONS, { error: `expected one of ${REPO_PERMISSIONS.join(", ")} (GitHub's repository roles)` }),
-  );
+const minRepoPermission = z.preprocess(
+  (v) => (typeof v === "string" ? (PERMISSION_ALIASES[v.trim().toLowerCase()] ?? v.trim().toLowerCase()) : v),
+  z.enum(REPO_PERMISSIONS, { error: `expected one of ${REPO_PERMISSIONS.join(", ")} (GitHub's repository roles)` }),
+);
 
 /** Run a cross-field rule even when a sibling field is invalid, so that every problem is reported at once. */
 const always = { when: (payload: { value: unknown }) => typeof payload.value === "object" && payload.value !== null };
@@ -230,17 +241,20 @@ export const tlsSchema = z
   });
 
 const logging = z
-  .object({
-    /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
-    compress: flag.optional(),
-    compression: flag.optional(),
-    ephemeral: flag.default(false),
-    level: level.default("info"),
-    logDirectory: text("expected a directory path").default("/var/log/actions-runner-manager"),
-    maxAge: integer("expected a whole number of days, 0 or more", 0).default(28),
-    maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0).default(3),
-    maxSize: integer("expected a whole number of megabytes, 0 or more", 0).default(100),
-  }, { error: MAPPING })
+  .object(
+    {
+      /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
+      compress: flag.optional(),
+      compression: flag.optional(),
+      ephemeral: flag.default(false),
+      level: level.default("info"),
+      logDirectory: text("expected a directory path").default("/var/log/actions-runner-manager"),
+      maxAge: integer("expected a whole number of days, 0 or more", 0).default(28),
+      maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0).default(3),
+      maxSize: integer("expected a whole number of megabytes, 0 or more", 0).default(100),
+    },
+    { error: MAPPING },
+  )
   .refine((l) => l.compress === undefined || l.compression === undefined || l.compress === l.compression, {
     ...conflict,
     path: ["compression"],
@@ -262,68 +276,99 @@ const logging = z
 const DEFAULT_RATE_LIMIT = 10;
 const EXPECTED_RATE = "expected a number of requests per second greater than 0 (fractions allowed, e.g. 0.5)";
 
-const server = z.object({
-  address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").default("0.0.0.0"),
-  port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).default(8443),
-  /** no default here: the 0.1.x releases read a top-level `rateLimit`, resolved below */
-  rateLimit: positiveNumber(EXPECTED_RATE).optional(),
-  // Generous, because a CI fleet often reaches us from one NAT address; it exists to stop floods of bad tokens.
-  ipRateLimit: positiveNumber(EXPECTED_RATE).default(100),
-  tls: tlsSchema.prefault({}),
-  // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 by default): finish before that.
-  shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
-}, { error: MAPPING });
+const server = z.object(
+  {
+    address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").default("0.0.0.0"),
+    port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).default(8443),
+    /** no default here: the 0.1.x releases read a top-level `rateLimit`, resolved below */
+    rateLimit: positiveNumber(EXPECTED_RATE).optional(),
+    // Generous, because a CI fleet often reaches us from one NAT address; it exists to stop floods of bad tokens.
+    ipRateLimit: positiveNumber(EXPECTED_RATE).default(100),
+    tls: tlsSchema.prefault({}),
+    // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 by default): finish before that.
+    shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
+  },
+  { error: MAPPING },
+);
 
 const cacheSettings = (ttlSeconds: number, maxEntries: number) =>
   z
-    .object({
-      ttlSeconds: z.preprocess(numeric, z.number({ error: "expected a number of seconds, 0 or more (0 = no cache)" }).min(0, { error: "expected a number of seconds, 0 or more (0 = no cache)" })).default(ttlSeconds),
-      maxEntries: integer("expected a whole number of entries, 0 or more (0 = no cache)", 0).default(maxEntries),
-    }, { error: MAPPING })
+    .object(
+      {
+        ttlSeconds: z
+          .preprocess(
+            numeric,
+            z
+              .number({ error: "expected a number of seconds, 0 or more (0 = no cache)" })
+              .min(0, { error: "expected a number of seconds, 0 or more (0 = no cache)" }),
+          )
+          .default(ttlSeconds),
+        maxEntries: integer("expected a whole number of entries, 0 or more (0 = no cache)", 0).default(maxEntries),
+      },
+      { error: MAPPING },
+    )
     .prefault({});
 
 // Identity and maintainership are short-lived on purpose: a revoked token or a removed maintainer loses
 // access within ttlSeconds. Group ids change only when a group is deleted, which heals itself (see services).
-const cache = z.object({
-  identity: cacheSettings(60, 10_000),
-  maintainership: cacheSettings(60, 10_000),
-  runnerGroups: cacheSettings(300, 10_000),
-  repoPermissions: cacheSettings(60, 50_000),
-}, { error: MAPPING });
+const cache = z.object(
+  {
+    identity: cacheSettings(60, 10_000),
+    maintainership: cacheSettings(60, 10_000),
+    runnerGroups: cacheSettings(300, 10_000),
+    repoPermissions: cacheSettings(60, 50_000),
+  },
+  { error: MAPPING },
+);
 
-const redisUrl = z.string({ error: "expected a Redis URL" }).trim().superRefine((value, ctx) => {
-  const problem = redisUrlProblem(value);
-  // The URL may hold a password: say what is wrong without repeating it.
-  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { secret: true } });
-});
+const redisUrl = z
+  .string({ error: "expected a Redis URL" })
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = redisUrlProblem(value);
+    // The URL may hold a password: say what is wrong without repeating it.
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, params: { secret: true } });
+  });
 
-const redis = z.object({
-  url: redisUrl.optional(),
-  // fail-open by default: without Redis each replica still limits on its own, as a single replica always did.
-  onError: z.preprocess(
-    (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
-    z.enum(REDIS_ON_ERROR, { error: "expected fail-open (count in memory while Redis is down) or fail-closed (answer 503)" }),
-  ).default("fail-open"),
-  // Redis is next door: a request waits at most commandTimeoutMs on it, then the onError policy applies.
-  connectTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(2000),
-  commandTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(500),
-}, { error: MAPPING });
+const redis = z.object(
+  {
+    url: redisUrl.optional(),
+    // fail-open by default: without Redis each replica still limits on its own, as a single replica always did.
+    onError: z
+      .preprocess(
+        (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+        z.enum(REDIS_ON_ERROR, { error: "expected fail-open (count in memory while Redis is down) or fail-closed (answer 503)" }),
+      )
+      .default("fail-open"),
+    // Redis is next door: a request waits at most commandTimeoutMs on it, then the onError policy applies.
+    connectTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(2000),
+    commandTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(500),
+  },
+  { error: MAPPING },
+);
 
-const metrics = z.object({
-  port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
-  address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").optional(),
-}, { error: MAPPING })
+const metrics = z
+  .object(
+    {
+      port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
+      address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").optional(),
+    },
+    { error: MAPPING },
+  )
   .refine((m) => !(m.address !== undefined && m.port === undefined), {
     ...always,
     path: ["address"],
     error: "needs metrics.port (without it, /metrics is served on the server's own address and port)",
   });
 
-const github = z.object({
-  timeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(30),
-  callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(10),
-  retries: integer("expected a whole number of retries, 0 to 10", 0, 10).default(2),
-}, { error: MAPPING });
+const github = z.object(
+  {
+    timeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(30),
+    callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(10),
+    retries: integer("expected a whole number of retries, 0 to 10", 0, 10).default(2),
+  },
+  { error: MAPPING },
+);
 
 export const configFileSchema = z
   .object({
@@ -341,10 +386,13 @@ export const configFileSchema = z
     github: github.prefault({}),
     cache: cache.prefault({}),
     policy: z
-      .object({
-        // write, because whoever can push to a repository can already run its workflows with its secrets.
-        minRepoPermission: minRepoPermission.default("write"),
-      }, { error: MAPPING })
+      .object(
+        {
+          // write, because whoever can push to a repository can already run its workflows with its secrets.
+          minRepoPermission: minRepoPermission.default("write"),
+        },
+        { error: MAPPING },
+      )
       .prefault({}),
     redis: redis.prefault({}),
     metrics: metrics.prefault({}),

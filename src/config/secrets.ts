@@ -129,7 +129,10 @@ export function resolveRedisUrlEnv(raw: Record<string, unknown>, env: Env, readF
     return out;
   }
   if (valueAt(raw, ["redis", "url"]) !== undefined) {
-    out.warnings.push({ path: ["redis", "url"], message: `is ignored: the environment variable ${value !== undefined ? REDIS_URL_ENV : REDIS_URL_FILE_ENV} overrides it` });
+    out.warnings.push({
+      path: ["redis", "url"],
+      message: `is ignored: the environment variable ${value !== undefined ? REDIS_URL_ENV : REDIS_URL_FILE_ENV} overrides it`,
+    });
   }
   out.url = url;
   return out;

@@ -77,7 +77,10 @@ export function readYamlText(text: string, source: string): YamlText {
   if (doc.errors.length > 0) {
     // One error per place: the parser's later complaints about the same spot are consequences of the first.
     const firstPerPlace = doc.errors.filter((e, i) => doc.errors.findIndex((o) => o.pos[0] === e.pos[0]) === i);
-    throw new ConfigError(source, firstPerPlace.map((e) => `${source}:${describeYamlError(e, lines)}`));
+    throw new ConfigError(
+      source,
+      firstPerPlace.map((e) => `${source}:${describeYamlError(e, lines)}`),
+    );
   }
   let parsed: unknown;
   try {

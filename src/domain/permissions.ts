@@ -10,7 +10,9 @@ export function atLeast(held: RepoPermission | undefined, needed: RepoPermission
  * The strongest role implied by GitHub's `permissions` booleans. Reading the booleans rather than
  * `role_name` keeps custom repository roles working: they report the base role's booleans.
  */
-export function permissionFromFlags(flags: { admin?: boolean; maintain?: boolean; push?: boolean; triage?: boolean; pull?: boolean } | undefined): RepoPermission | undefined {
+export function permissionFromFlags(
+  flags: { admin?: boolean; maintain?: boolean; push?: boolean; triage?: boolean; pull?: boolean } | undefined,
+): RepoPermission | undefined {
   if (!flags) return undefined;
   if (flags.admin) return "admin";
   if (flags.maintain) return "maintain";

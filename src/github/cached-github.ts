@@ -38,7 +38,12 @@ interface Cache<V extends object> {
   readonly size: number;
 }
 
-function createCache<V extends object>(name: CacheName, settings: CacheSettings, options: CacheOptions, sizeOf?: (value: V) => number): Cache<V> {
+function createCache<V extends object>(
+  name: CacheName,
+  settings: CacheSettings,
+  options: CacheOptions,
+  sizeOf?: (value: V) => number,
+): Cache<V> {
   const enabled = settings.ttlSeconds > 0 && settings.maxEntries > 0;
   if (!enabled) {
     return {
@@ -51,7 +56,9 @@ function createCache<V extends object>(name: CacheName, settings: CacheSettings,
   }
   type Loader = () => Promise<V | undefined>;
   const lru = new LRUCache<string, V, Loader>({
-    ...(sizeOf ? { maxSize: settings.maxEntries, sizeCalculation: (value: V) => Math.max(1, sizeOf(value)) } : { max: settings.maxEntries }),
+    ...(sizeOf
+      ? { maxSize: settings.maxEntries, sizeCalculation: (value: V) => Math.max(1, sizeOf(value)) }
+      : { max: settings.maxEntries }),
     ttl: settings.ttlSeconds * 1000,
     // the injected clock, so that tests move time by hand
     perf: { now: () => options.clock.now().getTime() },
@@ -97,7 +104,11 @@ export function withCaches(github: GitHub, options: CacheOptions): CachedGitHub 
       return !cached || cached.role === "none" ? null : cached;
     },
     async teamRepositories(teamSlug, lookup) {
-      const repos = await teamRepos.get(teamSlug.toLowerCase(), async () => (await github.org.teamRepositories(teamSlug)) ?? undefined, lookup?.fresh);
+      const repos = await teamRepos.get(
+        teamSlug.toLowerCase(),
+        async () => (await github.org.teamRepositories(teamSlug)) ?? undefined,
+        lookup?.fresh,
+      );
       return repos ?? null;
     },
     async findRunnerGroup(name, lookup) {
@@ -126,6 +137,11 @@ export function withCaches(github: GitHub, options: CacheOptions): CachedGitHub 
         return caller!;
       },
     },
-    cacheSizes: () => ({ identity: identity.size, maintainership: maintainership.size, runnerGroups: groups.size, repoPermissions: teamRepos.size }),
+    cacheSizes: () => ({
+      identity: identity.size,
+      maintainership: maintainership.size,
+      runnerGroups: groups.size,
+      repoPermissions: teamRepos.size,
+    }),
   };
 }

@@ -38,7 +38,12 @@ export interface GitHubLog {
 }
 
 /** Every GitHub call once it ends (metrics): "METHOD /template", its status or "timeout"/"failed", x-ratelimit-remaining. */
-export type GitHubCallListener = (route: string, status: number | "timeout" | "failed", durationMs: number, rateLimitRemaining?: number) => void;
+export type GitHubCallListener = (
+  route: string,
+  status: number | "timeout" | "failed",
+  durationMs: number,
+  rateLimitRemaining?: number,
+) => void;
 
 export interface CallPolicyOptions {
   /** where every call is sent: globalThis.fetch in production, the simulator's in tests */
@@ -136,7 +141,10 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
     const state: CallState = { attempts: 0, lastAttemptMs: 0, waitedForRateLimit: false };
     const repeatable = isRepeatable(requestOptions.method, requestOptions.url);
     try {
-      const answer = await untilAborted(callDeadline.run(deadline, () => sendWithRetries(send, route, repeatable, deadline, state)), deadline.signal);
+      const answer = await untilAborted(
+        callDeadline.run(deadline, () => sendWithRetries(send, route, repeatable, deadline, state)),
+        deadline.signal,
+      );
       report(route, answer.status, started, state, answer.headers);
       return answer;
     } catch (error) {
@@ -148,7 +156,13 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
   /** p-retry waits at most twice its base back-off (`randomize`): retryBaseMs × 2^(n−1) × 2 before retry n. */
   const longestBackOffMs = (retry: number) => options.retryBaseMs * 2 ** retry;
 
-  function sendWithRetries<R extends Answer>(send: () => Promise<R>, route: string, repeatable: boolean, deadline: Deadline, state: CallState): Promise<R> {
+  function sendWithRetries<R extends Answer>(
+    send: () => Promise<R>,
+    route: string,
+    repeatable: boolean,
+    deadline: Deadline,
+    state: CallState,
+  ): Promise<R> {
     return pRetry(() => sendAnsweringRateLimit(send, route, deadline, state), {
       retries: repeatable ? options.retries : 0,
       minTimeout: options.retryBaseMs,
@@ -156,12 +170,19 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
       randomize: true,
       signal: deadline.signal,
       shouldRetry: ({ error, retriesConsumed }) =>
-        isTransient(error) && !deadline.signal.aborted && longestBackOffMs(retriesConsumed + 1) + state.lastAttemptMs < remainingMs(deadline),
+        isTransient(error) &&
+        !deadline.signal.aborted &&
+        longestBackOffMs(retriesConsumed + 1) + state.lastAttemptMs < remainingMs(deadline),
     });
   }
 
   /** One attempt, and after a rate limit whose wait is short and ends before the deadline, one more. */
-  async function sendAnsweringRateLimit<R extends Answer>(send: () => Promise<R>, route: string, deadline: Deadline, state: CallState): Promise<R> {
+  async function sendAnsweringRateLimit<R extends Answer>(
+    send: () => Promise<R>,
+    route: string,
+    deadline: Deadline,
+    state: CallState,
+  ): Promise<R> {
     try {
       return await sendOnce(send, state);
     } catch (error) {
@@ -169,7 +190,9 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
       if (!limit) throw error;
       const waitMs = limit.retryAfter * options.retryAfterUnitMs;
       const retrying =
-        !state.waitedForRateLimit && limit.retryAfter <= options.maxRetryAfterSeconds && waitMs + state.lastAttemptMs < remainingMs(deadline);
+        !state.waitedForRateLimit &&
+        limit.retryAfter <= options.maxRetryAfterSeconds &&
+        waitMs + state.lastAttemptMs < remainingMs(deadline);
       options.log.warn(`GitHub ${limit.kind} rate limit`, { route, retryAfter: limit.retryAfter, retrying });
       if (!retrying) throw error;
       state.waitedForRateLimit = true;
@@ -178,9 +201,18 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
     }
   }
 
-  function report(route: string, outcome: number | "timeout" | "failed", started: number, state: CallState, headers?: Answer["headers"]): void {
+  function report(
+    route: string,
+    outcome: number | "timeout" | "failed",
+    started: number,
+    state: CallState,
+    headers?: Answer["headers"],
+  ): void {
     const durationMs = performance.now() - started;
-    options.log.debug(`GitHub ${route} ${outcome}`, { durationMs: Math.round(durationMs), ...(state.attempts > 1 ? { attempts: state.attempts } : {}) });
+    options.log.debug(`GitHub ${route} ${outcome}`, {
+      durationMs: Math.round(durationMs),
+      ...(state.attempts > 1 ? { attempts: state.attempts } : {}),
+    });
     const remaining = Number(headers?.["x-ratelimit-remaining"] ?? NaN);
     options.onGitHubCall?.(route, outcome, durationMs, Number.isFinite(remaining) ? remaining : undefined);
   }
@@ -223,7 +255,10 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     const abort = () => reject(signal.reason as Error);
     if (signal.aborted) abort();
     else signal.addEventListener("abort", abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort)).catch(() => undefined);
+    work
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", abort))
+      .catch(() => undefined);
   });
 }
 

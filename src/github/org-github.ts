@@ -55,7 +55,8 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       try {
         return await work(octokit);
       } catch (error) {
-        if (githubStatus(error) === 404) throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group ${groupId} is no longer on GitHub`, { cause: error });
+        if (githubStatus(error) === 404)
+          throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group ${groupId} is no longer on GitHub`, { cause: error });
         throw error;
       }
     });
@@ -110,7 +111,8 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
           });
           return toGroup(data);
         } catch (error) {
-          if (githubStatus(error) === 409) throw new AppError("RUNNER_GROUP_EXISTS", `Runner group already exists: ${name}`, { cause: error });
+          if (githubStatus(error) === 409)
+            throw new AppError("RUNNER_GROUP_EXISTS", `Runner group already exists: ${name}`, { cause: error });
           throw error;
         }
       }),
@@ -173,7 +175,8 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
           await octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org, runner_id: runnerId });
         } catch (error) {
           // GitHub's documented 422: the runner is running a job right now
-          if (githubStatus(error) === 422) throw new AppError("RUNNER_BUSY", "it is running a job; retry when the job is done", { cause: error });
+          if (githubStatus(error) === 422)
+            throw new AppError("RUNNER_BUSY", "it is running a job; retry when the job is done", { cause: error });
           throw error;
         }
       }),

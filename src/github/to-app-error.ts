@@ -51,7 +51,10 @@ export function retryAfterSeconds(headers: Record<string, string | number | unde
 export function isRateLimit(error: RequestError): boolean {
   const headers = error.response?.headers ?? {};
   if (error.status === 429) return true;
-  return error.status === 403 && (String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(error.message));
+  return (
+    error.status === 403 &&
+    (String(headers["x-ratelimit-remaining"]) === "0" || headers["retry-after"] !== undefined || /rate limit/i.test(error.message))
+  );
 }
 
 /**

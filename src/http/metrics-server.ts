@@ -26,7 +26,10 @@ export async function startMetricsServer(metrics: Metrics, options: { address: s
     const path = (req.url ?? "/").replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
     if (path !== "/metrics") return sendError(res, new AppError("NOT_FOUND", "No such route; this port serves only GET /metrics"));
     if (req.method !== "GET") {
-      return sendError(res, new AppError("METHOD_NOT_ALLOWED", `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { allow: ["GET"] }));
+      return sendError(
+        res,
+        new AppError("METHOD_NOT_ALLOWED", `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { allow: ["GET"] }),
+      );
     }
     const text = await metrics.render();
     res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });

@@ -23,6 +23,9 @@ export function specRoutes(): Router {
   router.get("/docs/assets/init.js", (_req, res) => {
     res.type("js").sendFile("init.js", { root: DOCS_DIR });
   });
-  router.use("/docs/assets", express.static(fileURLToPath(new URL("../../node_modules/swagger-ui-dist/", import.meta.url)), { index: false, redirect: false }));
+  router.use(
+    "/docs/assets",
+    express.static(fileURLToPath(new URL("../../node_modules/swagger-ui-dist/", import.meta.url)), { index: false, redirect: false }),
+  );
   return router;
 }

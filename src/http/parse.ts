@@ -219,7 +219,9 @@ function reposValue(raw: unknown, where: Where): string[] {
   for (const entry of entries) {
     if (typeof entry !== "string") throw badRequest("Parameter repos must hold repository names (strings)");
     if (entry.length > LIMITS.repoNameLength) {
-      throw badRequest(`Parameter repos holds a name of ${entry.length} characters, ${quote(entry.trim())}: a repository name has at most ${LIMITS.repoNameLength}`);
+      throw badRequest(
+        `Parameter repos holds a name of ${entry.length} characters, ${quote(entry.trim())}: a repository name has at most ${LIMITS.repoNameLength}`,
+      );
     }
     const name = entry.trim();
     if (name === "") continue;

@@ -70,7 +70,12 @@ export function createLogger(cfg: Config["logging"], opts: CreateLoggerOptions =
   const reportFailure = (error: unknown) => {
     if (reported) return;
     reported = true;
-    const line = { timestamp: clock.now().toISOString(), level: "error", message: "logging: a log destination failed; its lines are lost until restart", error: redactValue(error) };
+    const line = {
+      timestamp: clock.now().toISOString(),
+      level: "error",
+      message: "logging: a log destination failed; its lines are lost until restart",
+      error: redactValue(error),
+    };
     for (const stream of streams) stream.write(`${JSON.stringify(line)}\n`);
   };
   w.on("error", reportFailure);
@@ -121,7 +126,8 @@ function addFields(info: Record<string, unknown>, fields: Record<string, unknown
   if (!fields) return;
   for (const key of Object.keys(fields)) {
     const name = RESERVED_KEYS.has(key) ? `field_${key}` : key;
-    if (name === "__proto__") Object.defineProperty(info, name, { value: fields[key], enumerable: true, writable: true, configurable: true });
+    if (name === "__proto__")
+      Object.defineProperty(info, name, { value: fields[key], enumerable: true, writable: true, configurable: true });
     else info[name] = fields[key];
   }
 }
@@ -169,7 +175,12 @@ export function rotatingFileOptions(cfg: Config["logging"]): DailyRotateFile.Dai
     zippedArchive: cfg.compress,
     // The transport accepts only an integer before "m" (or "0.x"): anything else would silently mean no
     // size limit, so fractions go in kilobytes.
-    maxSize: cfg.maxSizeMB > 0 ? (Number.isInteger(cfg.maxSizeMB) ? `${cfg.maxSizeMB}m` : `${Math.max(1, Math.round(cfg.maxSizeMB * 1024))}k`) : undefined,
+    maxSize:
+      cfg.maxSizeMB > 0
+        ? Number.isInteger(cfg.maxSizeMB)
+          ? `${cfg.maxSizeMB}m`
+          : `${Math.max(1, Math.round(cfg.maxSizeMB * 1024))}k`
+        : undefined,
     maxFiles,
     // Its default name hashes the options, so a changed setting would orphan the old files.
     auditFile: join(cfg.logDirectory, AUDIT_FILE_NAME),

@@ -59,7 +59,10 @@ export function githubRouteLabel(route: string): string {
   const space = route.indexOf(" ");
   const method = space === -1 ? "" : route.slice(0, space);
   let path = space === -1 ? route : route.slice(space + 1);
-  path = path.replace(/^[a-z]+:\/\/[^/]+/i, "").replace(/^\/api\/v3(?=\/)/, "").replace(/[?#].*$/, "");
+  path = path
+    .replace(/^[a-z]+:\/\/[^/]+/i, "")
+    .replace(/^\/api\/v3(?=\/)/, "")
+    .replace(/[?#].*$/, "");
   path = path.replace(/\/\d+(?=\/|$)/g, "/{id}");
   return `${methodLabel(method)} ${path}`.slice(0, 120);
 }

@@ -93,7 +93,10 @@ export async function connectRedis(settings: RedisSettings, log: RedisLog): Prom
       up = false;
       if (wasUp || !warned) {
         warned = true;
-        log.warn(wasUp ? "Redis connection lost; reconnecting" : "Redis cannot be reached; retrying", { redis: where, error: describe(error) });
+        log.warn(wasUp ? "Redis connection lost; reconnecting" : "Redis cannot be reached; retrying", {
+          redis: where,
+          error: describe(error),
+        });
       } else {
         log.debug("Redis still unreachable", { redis: where, error: describe(error) });
       }
@@ -107,7 +110,8 @@ export async function connectRedis(settings: RedisSettings, log: RedisLog): Prom
       },
     );
     /** the socket is open but Redis has not answered the handshake for connectTimeoutMs */
-    const handshakeStuck = () => socketSince !== undefined && !client.isReady && performance.now() - socketSince > settings.connectTimeoutMs;
+    const handshakeStuck = () =>
+      socketSince !== undefined && !client.isReady && performance.now() - socketSince > settings.connectTimeoutMs;
     return { client, connected, handshakeStuck };
   };
 
@@ -123,13 +127,17 @@ export async function connectRedis(settings: RedisSettings, log: RedisLog): Prom
     current = open();
     stale.client.destroy();
   };
-  const watchdog = setInterval(() => {
-    if (current?.handshakeStuck()) replace(current, `did not answer its handshake within ${settings.connectTimeoutMs} ms`);
-  }, Math.max(100, Math.min(settings.connectTimeoutMs, 1000)));
+  const watchdog = setInterval(
+    () => {
+      if (current?.handshakeStuck()) replace(current, `did not answer its handshake within ${settings.connectTimeoutMs} ms`);
+    },
+    Math.max(100, Math.min(settings.connectTimeoutMs, 1000)),
+  );
   watchdog.unref();
 
   const ready = await Promise.race([current.connected, sleep(settings.connectTimeoutMs, false, { ref: false })]);
-  if (!ready) log.warn(`Redis not reachable within ${settings.connectTimeoutMs} ms at start-up; starting anyway and retrying`, { redis: where });
+  if (!ready)
+    log.warn(`Redis not reachable within ${settings.connectTimeoutMs} ms at start-up; starting anyway and retrying`, { redis: where });
 
   const sendCommand = (args: string[]): Promise<unknown> => {
     const connection = current!;
@@ -138,7 +146,10 @@ export async function connectRedis(settings: RedisSettings, log: RedisLog): Prom
         reject(new RedisTimeoutError(settings.commandTimeoutMs));
         replace(connection, `did not answer within ${settings.commandTimeoutMs} ms`);
       }, settings.commandTimeoutMs);
-      connection.client.sendCommand(args).then(resolve, reject).finally(() => clearTimeout(timer));
+      connection.client
+        .sendCommand(args)
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
     });
   };
 

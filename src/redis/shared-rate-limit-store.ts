@@ -108,7 +108,8 @@ export class SharedRateLimitStore implements Store {
 
   #redisStore(): Promise<RedisStore> {
     if (!this.#settings.redis.isReady()) return Promise.reject(new RedisUnavailableError("Redis is not connected"));
-    if (performance.now() < this.#coolUntil) return Promise.reject(new RedisUnavailableError("Redis failed a moment ago; not asked again yet"));
+    if (performance.now() < this.#coolUntil)
+      return Promise.reject(new RedisUnavailableError("Redis failed a moment ago; not asked again yet"));
     this.#inner ??= (async () => {
       const options = this.#options;
       if (!options) throw new Error("the store was used before express-rate-limit initialised it");
@@ -145,13 +146,21 @@ export class SharedRateLimitStore implements Store {
       });
     }
     if (!this.#fallback) {
-      throw new AppError("RATE_LIMIT_UNAVAILABLE", "The rate limits cannot be checked right now (their store is unreachable); try again shortly", {
-        cause: error,
-        retryAfter: RETRY_AFTER_SECONDS,
-      });
+      throw new AppError(
+        "RATE_LIMIT_UNAVAILABLE",
+        "The rate limits cannot be checked right now (their store is unreachable); try again shortly",
+        {
+          cause: error,
+          retryAfter: RETRY_AFTER_SECONDS,
+        },
+      );
     }
     return fallback();
   }
 }
 
-type RedisSendCommand = ConstructorParameters<typeof RedisStore>[0] extends infer O ? (O extends { sendCommand: infer F } ? F : never) : never;
+type RedisSendCommand = ConstructorParameters<typeof RedisStore>[0] extends infer O
+  ? O extends { sendCommand: infer F }
+    ? F
+    : never
+  : never;

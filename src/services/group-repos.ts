@@ -13,7 +13,13 @@ import { onTeamGroup } from "./runner-groups.js";
 type RepoPolicy = Pick<Policy, "minRepoPermission">;
 
 /** Resolves names to ids, refusing the whole request (403, nothing changed) if any repository is not allowed. */
-async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug: string, names: string[], fresh = false): Promise<Map<string, number>> {
+async function allowedRepositoryIds(
+  github: GitHub,
+  policy: RepoPolicy,
+  teamSlug: string,
+  names: string[],
+  fresh = false,
+): Promise<Map<string, number>> {
   const teamRepos = (await github.org.teamRepositories(teamSlug, { fresh })) ?? [];
   const byName = new Map(teamRepos.map((r) => [r.name.toLowerCase(), r]));
   const refused: string[] = [];
@@ -37,7 +43,12 @@ async function allowedRepositoryIds(github: GitHub, policy: RepoPolicy, teamSlug
  * Applies one GitHub call per repository, in order. If one fails, the answer says exactly which ones
  * were applied before it, so the caller can retry the rest.
  */
-async function applyEach(names: Map<string, number>, verb: string, apply: (id: number) => Promise<void>, audit: (name: string, id: number) => void): Promise<void> {
+async function applyEach(
+  names: Map<string, number>,
+  verb: string,
+  apply: (id: number) => Promise<void>,
+  audit: (name: string, id: number) => void,
+): Promise<void> {
   const applied: string[] = [];
   for (const [name, id] of names) {
     try {
@@ -45,10 +56,14 @@ async function applyEach(names: Map<string, number>, verb: string, apply: (id: n
     } catch (error) {
       const cause = error instanceof AppError ? error : undefined;
       const done = applied.length > 0 ? `${verb} ${applied.join(", ")} before the failure; ` : `nothing was ${verb}; `;
-      throw new AppError(cause?.code ?? "INTERNAL", `${done}repository ${name} failed: ${cause?.message ?? "an internal error (see the server's log)"}`, {
-        cause: error,
-        ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }),
-      });
+      throw new AppError(
+        cause?.code ?? "INTERNAL",
+        `${done}repository ${name} failed: ${cause?.message ?? "an internal error (see the server's log)"}`,
+        {
+          cause: error,
+          ...(cause?.retryAfter === undefined ? {} : { retryAfter: cause.retryAfter }),
+        },
+      );
     }
     applied.push(name);
     audit(name, id);
@@ -62,8 +77,11 @@ export function addRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
     return onTeamGroup(ctx, async (group) => {
       const ids = await allowed;
-      await applyEach(ids, "added", (id) => github.org.addGroupRepository(group.id, id), (name, id) =>
-        audit("runner-group.repository-added", { groupId: group.id, repository: name, repositoryId: id }),
+      await applyEach(
+        ids,
+        "added",
+        (id) => github.org.addGroupRepository(group.id, id),
+        (name, id) => audit("runner-group.repository-added", { groupId: group.id, repository: name, repositoryId: id }),
       );
       return "Successfully added repositories to runner group";
     });
@@ -95,8 +113,11 @@ export function removeRepos(ctx: TeamContext, { repos: names }: { repos: string[
         const repo = inGroup.get(name.toLowerCase());
         if (repo) toRemove.set(repo.name, repo.id);
       }
-      await applyEach(toRemove, "removed", (id) => github.org.removeGroupRepository(group.id, id), (name, id) =>
-        audit("runner-group.repository-removed", { groupId: group.id, repository: name, repositoryId: id }),
+      await applyEach(
+        toRemove,
+        "removed",
+        (id) => github.org.removeGroupRepository(group.id, id),
+        (name, id) => audit("runner-group.repository-removed", { groupId: group.id, repository: name, repositoryId: id }),
       );
       return "Successfully removed repositories from runner group";
     }),

@@ -66,34 +66,39 @@ function reported(error: unknown, say: (why: string) => string): AppError {
  */
 export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Promise<string> {
   const { github, audit, team: teamSlug } = ctx;
-  return changingGroup(ctx, () => onTeamGroup(ctx, async (group) => {
-    const runners = await github.org.groupRunners(group.id);
-    if (runners.length > 0 && !force) {
-      throw new AppError(
-        "RUNNER_GROUP_HAS_RUNNERS",
-        `Runner group ${teamSlug} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
-          "deleting it would move them into the Default group. Remove them first, or pass force=true to delete them with the group",
-      );
-    }
-    const deleted: string[] = [];
-    const done = () => (deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "");
-    for (const runner of runners) {
-      try {
-        await github.org.deleteRunner(runner.id);
-      } catch (error) {
-        throw reported(error, (why) => `${done()}runner ${runner.name} could not be deleted (${why}), so runner group ${teamSlug} was not deleted`);
+  return changingGroup(ctx, () =>
+    onTeamGroup(ctx, async (group) => {
+      const runners = await github.org.groupRunners(group.id);
+      if (runners.length > 0 && !force) {
+        throw new AppError(
+          "RUNNER_GROUP_HAS_RUNNERS",
+          `Runner group ${teamSlug} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
+            "deleting it would move them into the Default group. Remove them first, or pass force=true to delete them with the group",
+        );
       }
-      deleted.push(runner.name);
-      audit("runner.deleted", { groupId: group.id, runnerId: runner.id, runner: runner.name });
-    }
-    try {
-      await github.org.deleteRunnerGroup(group.id);
-    } catch (error) {
-      throw reported(error, (why) => `${done()}runner group ${teamSlug} could not be deleted (${why})`);
-    }
-    audit("runner-group.deleted", { groupId: group.id, runnersDeleted: deleted.length });
-    return `Runner group deleted successfully: ${teamSlug}`;
-  }));
+      const deleted: string[] = [];
+      const done = () => (deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "");
+      for (const runner of runners) {
+        try {
+          await github.org.deleteRunner(runner.id);
+        } catch (error) {
+          throw reported(
+            error,
+            (why) => `${done()}runner ${runner.name} could not be deleted (${why}), so runner group ${teamSlug} was not deleted`,
+          );
+        }
+        deleted.push(runner.name);
+        audit("runner.deleted", { groupId: group.id, runnerId: runner.id, runner: runner.name });
+      }
+      try {
+        await github.org.deleteRunnerGroup(group.id);
+      } catch (error) {
+        throw reported(error, (why) => `${done()}runner group ${teamSlug} could not be deleted (${why})`);
+      }
+      audit("runner-group.deleted", { groupId: group.id, runnersDeleted: deleted.length });
+      return `Runner group deleted successfully: ${teamSlug}`;
+    }),
+  );
 }
 
 export interface GroupListing {

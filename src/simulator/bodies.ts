@@ -3,16 +3,7 @@
  * missing or misnamed field; the conformance tests validate the same bodies at run time.
  */
 import type { components } from "@octokit/openapi-types";
-import {
-  REPO_ROLES,
-  type AppInfo,
-  type Org,
-  type Repo,
-  type RepoRole,
-  type Runner,
-  type RunnerGroup,
-  type User,
-} from "./state.js";
+import { REPO_ROLES, type AppInfo, type Org, type Repo, type RepoRole, type Runner, type RunnerGroup, type User } from "./state.js";
 
 type Schemas = components["schemas"];
 

@@ -62,7 +62,9 @@ async function main(argv: string[]): Promise<number> {
     console.log("Demo users' tokens:");
     for (const [login, token] of Object.entries(DEMO_TOKENS)) console.log(`  ${login.padEnd(6)} ${token}`);
   }
-  console.log(`Test hooks under ${running.url.replace(/\/api\/v3$/, "")}/_simulator (calls, journal, faults, latency, state). Ctrl-C stops.`);
+  console.log(
+    `Test hooks under ${running.url.replace(/\/api\/v3$/, "")}/_simulator (calls, journal, faults, latency, state). Ctrl-C stops.`,
+  );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

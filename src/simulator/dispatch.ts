@@ -70,7 +70,13 @@ export async function dispatch(deps: DispatchDeps, req: SimRequest, signal?: Abo
 }
 
 /** The handler's answer, or GitHub's 400/422 for a body that is not JSON or breaks the operation's schema. */
-function serve(deps: DispatchDeps, route: CompiledRoute, req: SimRequest, params: Record<string, string>, credential: Credential): SimResponse {
+function serve(
+  deps: DispatchDeps,
+  route: CompiledRoute,
+  req: SimRequest,
+  params: Record<string, string>,
+  credential: Credential,
+): SimResponse {
   const parsed = parseBody(req.body, route.body);
   return parsed.ok ? route.handler({ req, params, body: parsed.body, state: deps.state, clock: deps.clock, credential }) : parsed.response;
 }

@@ -113,9 +113,10 @@ export async function faultAnswer(faults: Faults, route: string, signal?: AbortS
     case "drop":
       return DROP;
     case "status": {
-      const injected: SimResponse = fault.body === undefined
-        ? errorResponse(fault.status, fault.status >= 500 ? "Server Error" : "Injected fault")
-        : { status: fault.status, body: fault.body };
+      const injected: SimResponse =
+        fault.body === undefined
+          ? errorResponse(fault.status, fault.status >= 500 ? "Server Error" : "Injected fault")
+          : { status: fault.status, body: fault.body };
       return { ...injected, headers: { ...fault.headers } };
     }
     case "secondary-rate-limit":

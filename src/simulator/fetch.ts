@@ -14,7 +14,13 @@ export function createFetch(answer: Answer): Fetch {
       headers[name] = value;
     });
     const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
-    const outcome = await answer({ method: request.method, url: new URL(request.url), headers, body, signal: init?.signal ?? request.signal });
+    const outcome = await answer({
+      method: request.method,
+      url: new URL(request.url),
+      headers,
+      body,
+      signal: init?.signal ?? request.signal,
+    });
     if (outcome === DROP) {
       // What undici's fetch throws when the other side closes the socket.
       throw new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) });

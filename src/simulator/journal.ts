@@ -36,7 +36,7 @@ export class Journal {
 
   /** Calls of `route` since start or the last reset; of every route when `route` is left out. */
   calls(route?: string): number {
-    return route === undefined ? [...this.counters.values()].reduce((a, b) => a + b, 0) : this.counters.get(route) ?? 0;
+    return route === undefined ? [...this.counters.values()].reduce((a, b) => a + b, 0) : (this.counters.get(route) ?? 0);
   }
 
   callsByRoute(): Record<string, number> {

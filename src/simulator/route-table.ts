@@ -45,10 +45,12 @@ export function compileRoutes(defs: readonly RouteDef[]): CompiledRoute[] {
     const paramNames: string[] = [];
     const source = template
       .split("/")
-      .map((segment) => segment.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_m, name: string) => {
-        paramNames.push(name);
-        return "([^/]+)";
-      }))
+      .map((segment) =>
+        segment.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_m, name: string) => {
+          paramNames.push(name);
+          return "([^/]+)";
+        }),
+      )
       .join("/");
     return { ...def, method, pattern: new RegExp(`^${source}/?$`), paramNames };
   });
@@ -104,7 +106,8 @@ export function parseBody(raw: string, spec: BodySpec | undefined): ParsedBody {
     const value = record[field];
     if (value === undefined) continue;
     const problem = typeProblem(value, type);
-    if (problem) return refuse(invalidRequest(`For '${problem.path ?? `properties/${field}`}', ${describe(problem.value)} ${problem.text}.`));
+    if (problem)
+      return refuse(invalidRequest(`For '${problem.path ?? `properties/${field}`}', ${describe(problem.value)} ${problem.text}.`));
   }
   return { ok: true, body: record };
 }

@@ -8,15 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
-import {
-  DEFAULT_GROUP_ID,
-  type RepoRole,
-  type Runner,
-  type RunnerGroup,
-  type SimState,
-  type Team,
-  type User,
-} from "./state.js";
+import { DEFAULT_GROUP_ID, type RepoRole, type Runner, type RunnerGroup, type SimState, type Team, type User } from "./state.js";
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub login: letters, digits and dashes");
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, "a team slug: lower-case letters, digits, - _ .");
@@ -182,7 +174,8 @@ function crossReferenceProblems(seed: Seed): string[] {
   const repos = new Set(seed.repositories.map((r) => r.name.toLowerCase()));
   const groups = new Set(["default", ...seed.runnerGroups.map((g) => g.name.toLowerCase())]);
   for (const d of duplicates(seed.users.map((u) => u.login))) problems.push(`users: login ${d} appears twice`);
-  for (const d of duplicates(seed.users.flatMap((u) => u.tokens))) problems.push(`users: a token is given to two users (${d.slice(0, 4)}…)`);
+  for (const d of duplicates(seed.users.flatMap((u) => u.tokens)))
+    problems.push(`users: a token is given to two users (${d.slice(0, 4)}…)`);
   for (const d of duplicates(seed.repositories.map((r) => r.name))) problems.push(`repositories: ${d} appears twice`);
   for (const d of duplicates(seed.teams.map((t) => t.slug))) problems.push(`teams: ${d} appears twice`);
   for (const d of duplicates(["Default", ...seed.runnerGroups.map((g) => g.name)]))
@@ -231,7 +224,10 @@ export function appKeysFor(seed: Seed): AppKeys {
 }
 
 export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
-  const created = clock.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const created = clock
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z");
   let nextUserId = 5001;
   let nextTeamId = 7001;
   let nextRepoId = 9001;

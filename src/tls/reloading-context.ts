@@ -116,7 +116,14 @@ export interface TlsFileWatcher {
   close(): void;
 }
 
-const digest = (m: TlsMaterial) => createHash("sha256").update(m.cert).update("\0").update(m.key).update("\0").update(m.ca ?? "").digest("hex");
+const digest = (m: TlsMaterial) =>
+  createHash("sha256")
+    .update(m.cert)
+    .update("\0")
+    .update(m.key)
+    .update("\0")
+    .update(m.ca ?? "")
+    .digest("hex");
 
 export function watchTlsFiles(options: WatchTlsFilesOptions): TlsFileWatcher {
   const { files, log } = options;
@@ -180,7 +187,9 @@ export function watchTlsFiles(options: WatchTlsFilesOptions): TlsFileWatcher {
     timer.unref();
   };
 
-  const directories = new Set([files.certFile, files.keyFile, files.clientCAFile].flatMap((f) => (f === undefined ? [] : [dirname(resolve(f))])));
+  const directories = new Set(
+    [files.certFile, files.keyFile, files.clientCAFile].flatMap((f) => (f === undefined ? [] : [dirname(resolve(f))])),
+  );
   const watchers: FSWatcher[] = [];
   for (const directory of directories) {
     try {

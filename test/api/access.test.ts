@@ -64,7 +64,9 @@ for (const route of ROUTES) {
           assert.equal(JSON.stringify(snapshot(app.sim.state)), before);
           assert.equal(app.sim.state.mintedTokens.length, 0);
           // no write ever reached GitHub
-          const writes = app.sim.journal().filter((e) => e.method !== "GET" && e.route !== "POST /app/installations/{installation_id}/access_tokens");
+          const writes = app.sim
+            .journal()
+            .filter((e) => e.method !== "GET" && e.route !== "POST /app/installations/{installation_id}/access_tokens");
           assert.deepEqual(writes, []);
         });
       }

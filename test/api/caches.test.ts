@@ -133,7 +133,9 @@ describe("caches: concurrency and bounds", () => {
     const app = await startTestApp({ cache: CACHES, rateLimit: { perUser: 1000 } });
     t.after(() => app.close());
     app.sim.faults.setLatency(30);
-    const answers = await Promise.all(Array.from({ length: 10 }, () => app.call("GET", "/api/v1/token-register", { ...alice, query: { team: "platform" } })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => app.call("GET", "/api/v1/token-register", { ...alice, query: { team: "platform" } })),
+    );
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
     assert.equal(app.sim.calls(ROUTE.user), 1);
     assert.equal(app.sim.calls(ROUTE.membership), 1);
@@ -148,7 +150,13 @@ describe("caches: concurrency and bounds", () => {
       org: { teamMembership: () => (calls++, Promise.resolve({ role: "maintainer" as const, state: "active" as const })) },
     } as unknown as GitHub;
     const bound = { ttlSeconds: 60, maxEntries: 1000 };
-    const cached = withCaches(fake, { identity: bound, maintainership: bound, runnerGroups: bound, repoPermissions: bound, clock: manualClock() });
+    const cached = withCaches(fake, {
+      identity: bound,
+      maintainership: bound,
+      runnerGroups: bound,
+      repoPermissions: bound,
+      clock: manualClock(),
+    });
     for (let i = 0; i < 100_000; i++) {
       const caller = await cached.user.whoAmI(`token-${i}`);
       await cached.org.teamMembership("platform", caller.login);

@@ -41,7 +41,9 @@ async function startResilient(t: { after(fn: () => Promise<void>): void }, optio
 function seedWithTwoRepos(extra: Parameters<typeof seedWithPlatformGroup>[0] = {}): SeedInput {
   const seed = seedWithPlatformGroup(extra);
   seed.runnerGroups = seed.runnerGroups!.map((g) => (g.name === "platform" ? { ...g, repositories: ["api", "web"] } : g));
-  seed.teams = seed.teams!.map((team) => (team.slug === "platform" ? { ...team, repos: [...team.repos!, { name: "infra", permission: "write" as const }] } : team));
+  seed.teams = seed.teams!.map((team) =>
+    team.slug === "platform" ? { ...team, repos: [...team.repos!, { name: "infra", permission: "write" as const }] } : team,
+  );
   return seed;
 }
 
@@ -91,7 +93,10 @@ describe("retries: only where repeating is safe", () => {
     app.sim.faults.failNext(ROUTE.createGroup, { status: 502, times: 3 });
     const failed = await app.call("POST", "/api/v1/group-create", platform);
     assert.deepEqual([failed.status, failed.body.Code], [502, 502]);
-    assert.match(failed.body.Error, /GitHub answered 502 while creating runner group platform; the group may have been created anyway: group-list tells/);
+    assert.match(
+      failed.body.Error,
+      /GitHub answered 502 while creating runner group platform; the group may have been created anyway: group-list tells/,
+    );
     assert.equal(app.sim.calls(ROUTE.createGroup), 1);
 
     app.sim.faults.clear();
@@ -118,7 +123,10 @@ describe("retries: only where repeating is safe", () => {
     assert.equal(limited.status, 503);
     assert.equal(limited.headers.get("retry-after"), "30");
     assert.equal(app.sim.calls(ROUTE.groups), 1);
-    app.sim.faults.failNext(ROUTE.groups, { status: 422, body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest" } });
+    app.sim.faults.failNext(ROUTE.groups, {
+      status: 422,
+      body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest" },
+    });
     const refused = await app.call("GET", "/api/v1/group-list", platform);
     assert.equal(refused.status, 502);
     assert.match(refused.body.Error, /GitHub answered 422 while looking up runner groups: Validation Failed/);
@@ -217,7 +225,10 @@ describe("the deadline of a caller request", () => {
   test("when retries would run past the deadline, then none is planned past it, and the caller has GitHub's 502 before it", async (t) => {
     // back-offs of at most 400, 800, 1600 ms… (200 × 2^(n−1), doubled by the jitter at most) against a 2 s
     // deadline: the third cannot end before it once the first two are over
-    const app = await startResilient(t, { seed: seedWithPlatformGroup(), github: { requestTimeoutMs: 2_000, retries: 5, retryBaseMs: 200 } });
+    const app = await startResilient(t, {
+      seed: seedWithPlatformGroup(),
+      github: { requestTimeoutMs: 2_000, retries: 5, retryBaseMs: 200 },
+    });
     app.sim.faults.failNext(ROUTE.groups, { status: 502, times: 10 });
     const { status, ms } = await timed(app.call("GET", "/api/v1/group-list", platform));
     assert.equal(status, 502);
@@ -241,7 +252,11 @@ describe("the deadline of a caller request", () => {
 describe("the App's credentials refused", () => {
   test("when GitHub refuses to mint an installation token (401), then 503 and /readyz fails, until it mints again", async (t) => {
     const app = await startResilient(t);
-    app.sim.faults.failNext(ROUTE.accessToken, { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" }, times: 2 });
+    app.sim.faults.failNext(ROUTE.accessToken, {
+      status: 401,
+      body: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" },
+      times: 2,
+    });
     const refused = await app.call("GET", "/api/v1/token-register", platform);
     assert.deepEqual([refused.status, refused.body.Code], [503, 503]);
     assert.match(refused.body.Error, /GitHub refused the App's credentials/);
@@ -278,30 +293,45 @@ describe("a change that fails midway is answered exactly", () => {
     assert.equal(status, 502);
     assert.match(body.Error, /^removed api before the failure; repository web failed: GitHub answered 502 while removing repository 9002/);
     assert.deepEqual(groupRepoNames(app), ["web"]);
-    const audits = app.logs.lines().filter((l) => l.message === "audit").map((l) => [l.audit, l.repository]);
+    const audits = app.logs
+      .lines()
+      .filter((l) => l.message === "audit")
+      .map((l) => [l.audit, l.repository]);
     assert.deepEqual(audits, [["runner-group.repository-removed", "api"]]);
   });
 
   test("when group-delete with force fails on its second runner, then the answer names the runner deleted, and the group stays", async (t) => {
-    const runners = [{ name: "p-1", id: 31, group: "platform" }, { name: "p-2", id: 32, group: "platform" }];
+    const runners = [
+      { name: "p-1", id: 31, group: "platform" },
+      { name: "p-2", id: 32, group: "platform" },
+    ];
     const app = await startResilient(t, { seed: seedWithPlatformGroup({ runners }) });
     app.sim.faults.delayNext(ROUTE.deleteRunner, 0);
     app.sim.faults.failNext(ROUTE.deleteRunner, { status: 500, times: 3 });
     const { status, body } = await app.call("DELETE", "/api/v1/group-delete", { ...alice, query: { team: "platform", force: "true" } });
     assert.equal(status, 502);
-    assert.match(body.Error, /^Deleted runners p-1; runner p-2 could not be deleted \(GitHub answered 500 while deleting runner 32\), so runner group platform was not deleted$/);
+    assert.match(
+      body.Error,
+      /^Deleted runners p-1; runner p-2 could not be deleted \(GitHub answered 500 while deleting runner 32\), so runner group platform was not deleted$/,
+    );
     assert.equal(app.sim.state.runners.has(31), false);
     assert.ok(app.sim.state.runners.has(32));
     assert.ok(app.sim.state.runnerGroups.has(PLATFORM_GROUP_ID));
   });
 
   test("when group-delete with force deletes the runners but not the group, then the answer says both", async (t) => {
-    const runners = [{ name: "p-1", id: 31, group: "platform" }, { name: "p-2", id: 32, group: "platform" }];
+    const runners = [
+      { name: "p-1", id: 31, group: "platform" },
+      { name: "p-2", id: 32, group: "platform" },
+    ];
     const app = await startResilient(t, { seed: seedWithPlatformGroup({ runners }) });
     app.sim.faults.dropNext(ROUTE.deleteGroup, 3);
     const { status, body } = await app.call("DELETE", "/api/v1/group-delete", { ...alice, query: { team: "platform", force: "true" } });
     assert.equal(status, 502);
-    assert.match(body.Error, /^Deleted runners p-1, p-2; runner group platform could not be deleted \(GitHub could not be reached while deleting runner group 3\)$/);
+    assert.match(
+      body.Error,
+      /^Deleted runners p-1, p-2; runner group platform could not be deleted \(GitHub could not be reached while deleting runner group 3\)$/,
+    );
     assert.equal(app.sim.state.runners.has(31), false);
     assert.equal(app.sim.state.runners.has(32), false);
     assert.ok(app.sim.state.runnerGroups.has(PLATFORM_GROUP_ID));
@@ -317,7 +347,10 @@ describe("concurrent changes to one group", () => {
     app.sim.resetCalls();
     const journalBefore = app.sim.journal().length;
     app.sim.faults.setLatency(40);
-    const [web, infra] = await Promise.all([app.call("PATCH", "/api/v1/repos-add", repos("web")), app.call("PATCH", "/api/v1/repos-add", repos("infra"))]);
+    const [web, infra] = await Promise.all([
+      app.call("PATCH", "/api/v1/repos-add", repos("web")),
+      app.call("PATCH", "/api/v1/repos-add", repos("infra")),
+    ]);
     assert.deepEqual([web.status, infra.status], [200, 200]);
     assert.deepEqual(groupRepoNames(app), ["api", "infra", "web"]);
     // Each change reads the group and the team's repositories, then writes, before the other starts.
@@ -337,7 +370,10 @@ describe("concurrent changes to one group", () => {
     const app = await startResilient(t, { seed: seedWithTwoRepos() });
     app.sim.faults.setLatency(40);
     app.sim.faults.failNext(ROUTE.addRepo, { status: 502, times: 3 });
-    const [failed, added] = await Promise.all([app.call("PATCH", "/api/v1/repos-add", repos("infra")), app.call("PATCH", "/api/v1/repos-set", repos("api"))]);
+    const [failed, added] = await Promise.all([
+      app.call("PATCH", "/api/v1/repos-add", repos("infra")),
+      app.call("PATCH", "/api/v1/repos-set", repos("api")),
+    ]);
     assert.deepEqual([failed.status, added.status], [502, 200]);
     assert.deepEqual(groupRepoNames(app), ["api"]);
   });

@@ -65,7 +65,12 @@ describe("DELETE /api/v1/group-delete", () => {
 
   test("when force=true, then the runners are deleted first, so none falls into the Default group", async (t) => {
     const app = await startTestApp({
-      seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "platform" }, { name: "p-2", id: 32, group: "platform" }] }),
+      seed: seedWithPlatformGroup({
+        runners: [
+          { name: "p-1", id: 31, group: "platform" },
+          { name: "p-2", id: 32, group: "platform" },
+        ],
+      }),
     });
     t.after(() => app.close());
     const defaultBefore = [...app.sim.state.runners.values()].filter((r) => r.groupId === DEFAULT_GROUP_ID).length;
@@ -75,13 +80,21 @@ describe("DELETE /api/v1/group-delete", () => {
     assert.equal(app.sim.state.runners.has(31), false);
     assert.equal(app.sim.state.runners.has(32), false);
     assert.equal([...app.sim.state.runners.values()].filter((r) => r.groupId === DEFAULT_GROUP_ID).length, defaultBefore);
-    const audits = app.logs.lines().filter((l) => l.message === "audit").map((l) => l.audit);
+    const audits = app.logs
+      .lines()
+      .filter((l) => l.message === "audit")
+      .map((l) => l.audit);
     assert.deepEqual(audits, ["runner.deleted", "runner.deleted", "runner-group.deleted"]);
   });
 
   test("when force=true but a runner is busy, then the answer says which runners were deleted and the group stays", async (t) => {
     const app = await startTestApp({
-      seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "platform" }, { name: "p-busy", id: 32, group: "platform", busy: true }] }),
+      seed: seedWithPlatformGroup({
+        runners: [
+          { name: "p-1", id: 31, group: "platform" },
+          { name: "p-busy", id: 32, group: "platform", busy: true },
+        ],
+      }),
     });
     t.after(() => app.close());
     const { status, body } = await app.call("DELETE", "/api/v1/group-delete", { ...alice, query: { team: "platform", force: "true" } });
@@ -111,14 +124,18 @@ describe("DELETE /api/v1/group-delete", () => {
 
 describe("GET /api/v1/group-list", () => {
   test("when the group has repositories and runners, then their names, plus the group and runner details", async (t) => {
-    const app = await startTestApp({ seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "platform", labels: ["self-hosted", "gpu"] }] }) });
+    const app = await startTestApp({
+      seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "platform", labels: ["self-hosted", "gpu"] }] }),
+    });
     t.after(() => app.close());
     const { status, body } = await app.call("GET", "/api/v1/group-list", { ...alice, query: { team: "platform" } });
     assert.equal(status, 200);
     assert.deepEqual(body.Response.repos, ["api"]);
     assert.deepEqual(body.Response.runners, ["p-1"]);
     assert.deepEqual(body.Response.group, { id: PLATFORM_GROUP_ID, name: "platform", visibility: "selected" });
-    assert.deepEqual(body.Response.runnerDetails, [{ id: 31, name: "p-1", os: "linux", status: "online", busy: false, labels: ["self-hosted", "gpu"] }]);
+    assert.deepEqual(body.Response.runnerDetails, [
+      { id: 31, name: "p-1", os: "linux", status: "online", busy: false, labels: ["self-hosted", "gpu"] },
+    ]);
   });
 
   test("when the team's group is one of more than 100 groups, then it is still found", async (t) => {
@@ -138,7 +155,10 @@ describe("GET /api/v1/group-list", () => {
 
   test("when a team is called 'default', then the organization's Default group is never treated as its group", async (t) => {
     const seed = seedWithPlatformGroup();
-    seed.teams = [...seed.teams!, { slug: "default", members: [{ login: "alice", role: "maintainer" }], repos: [{ name: "api", permission: "admin" }] }];
+    seed.teams = [
+      ...seed.teams!,
+      { slug: "default", members: [{ login: "alice", role: "maintainer" }], repos: [{ name: "api", permission: "admin" }] },
+    ];
     const app = await startTestApp({ seed });
     t.after(() => app.close());
     const list = await app.call("GET", "/api/v1/group-list", { ...alice, query: { team: "default" } });

@@ -10,7 +10,18 @@ import { snapshot } from "../../src/simulator/index.js";
 import { seedWithPlatformGroup, TOKENS } from "../helpers/seeds.js";
 import { startTestApp, type CallOptions } from "../helpers/start-test-app.js";
 
-const ROUTES = ["group-create", "group-add", "group-delete", "group-list", "repos-add", "repos-remove", "repos-set", "token-register", "token-remove", "status"];
+const ROUTES = [
+  "group-create",
+  "group-add",
+  "group-delete",
+  "group-list",
+  "repos-add",
+  "repos-remove",
+  "repos-set",
+  "token-register",
+  "token-remove",
+  "status",
+];
 
 /** Values a security reviewer would try, besides whatever fast-check makes up. */
 const NASTY = [
@@ -49,8 +60,18 @@ const reposValue = fc.oneof(
 
 const body = fc.oneof(
   fc.constant(undefined),
-  fc.record({ team: fc.oneof(text, fc.integer(), fc.constant(null), fc.array(text, { maxLength: 2 })), repos: fc.oneof(reposValue, fc.array(text, { maxLength: 5 }), fc.integer()) }, { requiredKeys: [] }).map((b) => ({ kind: "json" as const, value: b })),
-  fc.constantFrom('{"team": ', "[1,2,3]", "null", '"platform"', "{\"team\":\"platform\"}}", "\u0000").map((raw) => ({ kind: "raw" as const, value: raw })),
+  fc
+    .record(
+      {
+        team: fc.oneof(text, fc.integer(), fc.constant(null), fc.array(text, { maxLength: 2 })),
+        repos: fc.oneof(reposValue, fc.array(text, { maxLength: 5 }), fc.integer()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((b) => ({ kind: "json" as const, value: b })),
+  fc
+    .constantFrom('{"team": ', "[1,2,3]", "null", '"platform"', '{"team":"platform"}}', "\u0000")
+    .map((raw) => ({ kind: "raw" as const, value: raw })),
   fc.constant({ kind: "raw" as const, value: JSON.stringify({ team: "platform", repos: "a".repeat(300_000) }) }),
 );
 
@@ -59,7 +80,15 @@ const request = fc.record({
   method: fc.constantFrom("GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS"),
   path: fc.oneof(
     fc.constantFrom(...ROUTES).map((r) => `/api/v1/${r}`),
-    fc.constantFrom("/api/v1/", "/api/v1/../../etc/passwd", "/api/v1/%2e%2e/%2e%2e/", "/api/v1/token-register/extra", "/API/V1/STATUS", "/api/v1/token-register%00", "/api/v2/status"),
+    fc.constantFrom(
+      "/api/v1/",
+      "/api/v1/../../etc/passwd",
+      "/api/v1/%2e%2e/%2e%2e/",
+      "/api/v1/token-register/extra",
+      "/API/V1/STATUS",
+      "/api/v1/token-register%00",
+      "/api/v2/status",
+    ),
   ),
   team: fc.option(text, { nil: undefined }),
   repos: fc.option(reposValue, { nil: undefined }),
@@ -91,42 +120,43 @@ describe("hostile input, property-based, over every route", () => {
     // (a failing example can hold a 300 KB body: the message is cut so that it stays readable)
     await fc
       .assert(
-      fc.asyncProperty(request, async (r) => {
-        const query: Record<string, string> = {};
-        if (r.team !== undefined) query.team = r.team;
-        if (r.repos !== undefined) query.repos = r.repos;
-        if (r.force !== undefined) query.force = r.force;
-        const options: CallOptions = { query };
-        const auth = authorization(r.auth);
-        if (auth !== undefined) options.authorization = auth;
-        if (r.body?.kind === "json") options.body = r.body.value;
-        if (r.body?.kind === "raw") options.rawBody = r.body.value;
-        if (r.method === "GET" || r.method === "OPTIONS") {
-          delete options.body;
-          delete options.rawBody;
-        }
+        fc.asyncProperty(request, async (r) => {
+          const query: Record<string, string> = {};
+          if (r.team !== undefined) query.team = r.team;
+          if (r.repos !== undefined) query.repos = r.repos;
+          if (r.force !== undefined) query.force = r.force;
+          const options: CallOptions = { query };
+          const auth = authorization(r.auth);
+          if (auth !== undefined) options.authorization = auth;
+          if (r.body?.kind === "json") options.body = r.body.value;
+          if (r.body?.kind === "raw") options.rawBody = r.body.value;
+          if (r.method === "GET" || r.method === "OPTIONS") {
+            delete options.body;
+            delete options.rawBody;
+          }
 
-        const before = JSON.stringify(snapshot(app.sim.state));
-        const minted = app.sim.state.mintedTokens.length;
-        let response;
-        try {
-          response = await app.call(r.method, r.path, options);
-        } catch (error) {
-          // undici refuses to send some header values (control characters): that never reached us
-          if (error instanceof TypeError && /header/i.test(String(error.message) + String((error.cause as Error | undefined)?.message))) return;
-          throw error;
-        }
-        const { status, body: answer } = response;
-        assert.ok(status < 500, `${status} ${JSON.stringify(answer)} for ${JSON.stringify(r).slice(0, 300)}`);
-        assert.equal(typeof answer, "object", `not JSON: ${String(answer).slice(0, 200)}`);
-        assert.equal(answer.Code, status);
-        assert.ok(("Response" in answer) !== ("Error" in answer));
-        if (status >= 400) {
-          assert.equal(JSON.stringify(snapshot(app.sim.state)), before, `a ${status} changed the organization`);
-          assert.equal(app.sim.state.mintedTokens.length, minted, `a ${status} minted a token`);
-        }
-      }),
-      { numRuns: 400, endOnFailure: true },
+          const before = JSON.stringify(snapshot(app.sim.state));
+          const minted = app.sim.state.mintedTokens.length;
+          let response;
+          try {
+            response = await app.call(r.method, r.path, options);
+          } catch (error) {
+            // undici refuses to send some header values (control characters): that never reached us
+            if (error instanceof TypeError && /header/i.test(String(error.message) + String((error.cause as Error | undefined)?.message)))
+              return;
+            throw error;
+          }
+          const { status, body: answer } = response;
+          assert.ok(status < 500, `${status} ${JSON.stringify(answer)} for ${JSON.stringify(r).slice(0, 300)}`);
+          assert.equal(typeof answer, "object", `not JSON: ${String(answer).slice(0, 200)}`);
+          assert.equal(answer.Code, status);
+          assert.ok("Response" in answer !== "Error" in answer);
+          if (status >= 400) {
+            assert.equal(JSON.stringify(snapshot(app.sim.state)), before, `a ${status} changed the organization`);
+            assert.equal(app.sim.state.mintedTokens.length, minted, `a ${status} minted a token`);
+          }
+        }),
+        { numRuns: 400, endOnFailure: true },
       )
       .catch((error: Error) => {
         throw new Error(error.message.replace(/(.{1500}).*?(\n|$)/gs, "$1…$2").slice(0, 6000), { cause: error.cause });
@@ -147,7 +177,9 @@ describe("hostile bytes on the wire (what fetch refuses to send)", () => {
     const url = new URL(app.url);
     return new Promise((resolve, reject) => {
       // write, not end: half-closing our side at once can make the server drop the request unanswered
-      const socket = connect({ host: url.hostname, port: Number(url.port), ca: cert.cert, servername: "localhost" }, () => socket.write(request));
+      const socket = connect({ host: url.hostname, port: Number(url.port), ca: cert.cert, servername: "localhost" }, () =>
+        socket.write(request),
+      );
       let reply = "";
       socket.setEncoding("utf8");
       socket.on("data", (chunk: string) => (reply += chunk));
@@ -162,7 +194,10 @@ describe("hostile bytes on the wire (what fetch refuses to send)", () => {
   test("when a header value carries CRLF to inject a header, then no injected header comes back and the request id is ours", async (t) => {
     const app = await startTestApp();
     t.after(() => app.close());
-    const reply = await raw(app, "GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: abc\r\nSet-Cookie: injected=1\r\nConnection: close\r\n\r\n");
+    const reply = await raw(
+      app,
+      "GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: abc\r\nSet-Cookie: injected=1\r\nConnection: close\r\n\r\n",
+    );
     assert.equal(statusOf(reply), 200);
     assert.doesNotMatch(reply, /injected=1/);
   });
@@ -193,8 +228,14 @@ describe("hostile bytes on the wire (what fetch refuses to send)", () => {
       `GET /api/v1/token-register HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
     );
     assert.equal(statusOf(getWithBody), 400, getWithBody);
-    assert.match(getWithBody, /GET \/api\/v1\/token-register takes no body: send the parameters in the query string, or use POST with a JSON body/);
-    const untyped = await raw(app, `POST /api/v1/token-register HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+    assert.match(
+      getWithBody,
+      /GET \/api\/v1\/token-register takes no body: send the parameters in the query string, or use POST with a JSON body/,
+    );
+    const untyped = await raw(
+      app,
+      `POST /api/v1/token-register HTTP/1.1\r\nHost: localhost\r\n${auth}Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
     assert.equal(statusOf(untyped), 415, untyped);
     assert.equal(envelopeOf(untyped).Code, 415);
     assert.equal(app.sim.calls(), 0);

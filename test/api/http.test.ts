@@ -79,7 +79,10 @@ describe("probes", () => {
   test("when GitHub refuses the App's credentials, then /readyz is 503 and /healthz stays 200", async (t) => {
     const app = await startTestApp();
     t.after(() => app.close());
-    app.sim.faults.failNext("POST /app/installations/{installation_id}/access_tokens", { status: 401, body: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" } });
+    app.sim.faults.failNext("POST /app/installations/{installation_id}/access_tokens", {
+      status: 401,
+      body: { message: "A JSON web token could not be decoded", documentation_url: "https://docs.github.com/rest" },
+    });
     const ready = await app.call("GET", "/readyz");
     assert.equal(ready.status, 503);
     assert.equal(ready.body.Code, 503);

@@ -37,7 +37,8 @@ describe("GET /metrics", () => {
     assert.equal(status, 200);
     assert.match(headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
     const text = body as string;
-    const http = (method: string, route: string, code: number) => sample(text, `arm_http_requests_total{method="${method}",route="${route}",status="${code}"}`);
+    const http = (method: string, route: string, code: number) =>
+      sample(text, `arm_http_requests_total{method="${method}",route="${route}",status="${code}"}`);
     assert.equal(http("GET", "/api/v1/token-register", 200), 1);
     assert.equal(http("GET", "/api/v1/token-register", 429), 1);
     assert.equal(http("GET", "/api/v1/group-list", 403), 1);
@@ -59,14 +60,29 @@ describe("GET /metrics", () => {
     assert.ok((sample(text, "process_cpu_user_seconds_total") ?? 0) > 0, "Node process metrics");
     assert.ok(sample(text, "nodejs_heap_size_used_bytes") !== undefined);
 
-    for (const secret of [DEMO_TOKENS.alice, DEMO_TOKENS.bob, "alice", "bob", "platform", "wp-admin", "secret-path", app.sim.state.mintedTokens[0]!.token]) {
+    for (const secret of [
+      DEMO_TOKENS.alice,
+      DEMO_TOKENS.bob,
+      "alice",
+      "bob",
+      "platform",
+      "wp-admin",
+      "secret-path",
+      app.sim.state.mintedTokens[0]!.token,
+    ]) {
       assert.ok(!text.includes(secret), `${secret} is in the metrics`);
     }
   });
 
   test("when GitHub answers with a paginated Link URL, then its label is still a template", () => {
-    assert.equal(githubRouteLabel("GET https://ghe.example.com/api/v3/organizations/1000/actions/runner-groups/7/runners?page=2"), "GET /organizations/{id}/actions/runner-groups/{id}/runners");
-    assert.equal(githubRouteLabel("GET /orgs/{org}/teams/{team_slug}/memberships/{username}"), "GET /orgs/{org}/teams/{team_slug}/memberships/{username}");
+    assert.equal(
+      githubRouteLabel("GET https://ghe.example.com/api/v3/organizations/1000/actions/runner-groups/7/runners?page=2"),
+      "GET /organizations/{id}/actions/runner-groups/{id}/runners",
+    );
+    assert.equal(
+      githubRouteLabel("GET /orgs/{org}/teams/{team_slug}/memberships/{username}"),
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
+    );
     assert.equal(githubRouteLabel("PROPFIND /x"), "other /x");
   });
 

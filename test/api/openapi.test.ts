@@ -30,7 +30,12 @@ function routesInCode(): Record<string, string[]> {
 
 function routesInSpec(): Record<string, string[]> {
   return Object.fromEntries(
-    Object.entries(spec.paths).map(([path, item]) => [path, Object.keys(item).map((m) => m.toUpperCase()).sort()]),
+    Object.entries(spec.paths).map(([path, item]) => [
+      path,
+      Object.keys(item)
+        .map((m) => m.toUpperCase())
+        .sort(),
+    ]),
   );
 }
 
@@ -56,7 +61,10 @@ describe("the contract check every API test runs", () => {
     assert.throws(() => assertMatchesContract("GET", "/api/v1/status", 418, json, { Code: 418, Error: "teapot" }), /does not document/);
   });
   test("when a body does not match the documented schema, then it fails", () => {
-    assert.throws(() => assertMatchesContract("GET", "/api/v1/status", 200, json, { Code: 200, Response: 42 }), /does not match openapi\.yaml/);
+    assert.throws(
+      () => assertMatchesContract("GET", "/api/v1/status", 200, json, { Code: 200, Response: 42 }),
+      /does not match openapi\.yaml/,
+    );
     assert.throws(() => assertMatchesContract("GET", "/api/v1/group-list", 403, json, { code: 403, error: "x" }), /does not match/);
   });
   test("when an undocumented path answers 200, then it fails; a 404 envelope there passes", () => {
@@ -101,11 +109,21 @@ describe("GET /api/v1/openapi.yaml and /api/v1/docs", () => {
       assert.ok(body.Error.startsWith(message), body.Error);
     }
     const notAnObject = await app.call("POST", "/api/v1/token-register", { token: "whatever", body: ["platform"] });
-    assert.deepEqual([notAnObject.status, notAnObject.body.Error], [400, 'The body must be a JSON object of parameters, such as {"team": "platform"}']);
+    assert.deepEqual(
+      [notAnObject.status, notAnObject.body.Error],
+      [400, 'The body must be a JSON object of parameters, such as {"team": "platform"}'],
+    );
     for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/merge-patch+json"]) {
-      const wrongType = await app.call("POST", "/api/v1/token-register", { token: "whatever", rawBody: '{"team":"platform"}', headers: { "content-type": contentType } });
+      const wrongType = await app.call("POST", "/api/v1/token-register", {
+        token: "whatever",
+        rawBody: '{"team":"platform"}',
+        headers: { "content-type": contentType },
+      });
       assert.equal(wrongType.status, 415, contentType);
-      assert.match(wrongType.body.Error, /send the parameters in the query string, or as a JSON body with Content-Type: application\/json$/);
+      assert.match(
+        wrongType.body.Error,
+        /send the parameters in the query string, or as a JSON body with Content-Type: application\/json$/,
+      );
     }
     assert.equal(app.sim.calls(), 0);
   });

@@ -32,7 +32,9 @@ async function replica(url: string, onError: RedisOnError, perUser: number, conn
   return {
     app,
     get logged() {
-      return app.logs.lines().map(({ level, message, timestamp: _, ...fields }) => `${String(level)} ${String(message)} ${JSON.stringify(fields)}`);
+      return app.logs
+        .lines()
+        .map(({ level, message, timestamp: _, ...fields }) => `${String(level)} ${String(message)} ${JSON.stringify(fields)}`);
     },
   };
 }
@@ -106,7 +108,11 @@ describe("rate limits shared in Redis", { skip }, () => {
     const degraded = await open.app.call("GET", "/readyz");
     assert.equal(degraded.status, 200);
     assert.match(degraded.body.Response, /^ready \(degraded: Redis cannot be reached/);
-    assert.equal(open.logged.filter((l) => l.includes("Redis cannot be used; counting in this replica's memory")).length, 2, "one line per limiter, not per request");
+    assert.equal(
+      open.logged.filter((l) => l.includes("Redis cannot be used; counting in this replica's memory")).length,
+      2,
+      "one line per limiter, not per request",
+    );
 
     // fail-closed: 503 in the envelope, with Retry-After, at once; not ready.
     const refused = await timed(() => register(closed));
@@ -119,7 +125,11 @@ describe("rate limits shared in Redis", { skip }, () => {
     assert.equal(notReady.result.status, 503);
     assert.ok(notReady.ms < 1000);
     assert.equal(await redisUp(), "0");
-    assert.equal(closed.app.sim.journal().filter((e) => e.route === "POST /orgs/{org}/actions/runners/registration-token").length, 0, "nothing minted uncounted");
+    assert.equal(
+      closed.app.sim.journal().filter((e) => e.route === "POST /orgs/{org}/actions/runners/registration-token").length,
+      0,
+      "nothing minted uncounted",
+    );
 
     await redis.start();
     await eventually(async () => (await closed.app.call("GET", "/readyz")).status === 200);

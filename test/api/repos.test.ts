@@ -16,7 +16,10 @@ describe("PATCH /api/v1/repos-add", () => {
     assert.deepEqual([status, body], [200, { Code: 200, Response: "Successfully added repositories to runner group" }]);
     assert.deepEqual(groupRepoNames(app), ["api", "web"]);
     const audit = app.logs.lines().filter((l) => l.message === "audit");
-    assert.deepEqual(audit.map((l) => [l.audit, l.repository, l.user, l.team]), [["runner-group.repository-added", "web", "alice", "platform"]]);
+    assert.deepEqual(
+      audit.map((l) => [l.audit, l.repository, l.user, l.team]),
+      [["runner-group.repository-added", "web", "alice", "platform"]],
+    );
   });
 
   test("when one repository is only readable by the team, then 403 naming it, and nothing changes on GitHub", async (t) => {
@@ -58,7 +61,11 @@ describe("PATCH /api/v1/repos-add", () => {
     const seed: SeedInput = seedWithPlatformGroup();
     const many = Array.from({ length: 150 }, (_, i) => ({ name: `svc-${i}` }));
     seed.repositories = [...seed.repositories!, ...many];
-    seed.teams = seed.teams!.map((team) => (team.slug === "platform" ? { ...team, repos: [...team.repos!, ...many.map((r) => ({ name: r.name, permission: "write" as const }))] } : team));
+    seed.teams = seed.teams!.map((team) =>
+      team.slug === "platform"
+        ? { ...team, repos: [...team.repos!, ...many.map((r) => ({ name: r.name, permission: "write" as const }))] }
+        : team,
+    );
     const app = await startTestApp({ seed });
     t.after(() => app.close());
     const { status } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "svc-149" } });
@@ -70,7 +77,10 @@ describe("PATCH /api/v1/repos-add", () => {
   test("when repositories come as a JSON array in the body, with duplicates and empty entries, then each is added once", async (t) => {
     const app = await startTestApp({ seed: seedWithPlatformGroup() });
     t.after(() => app.close());
-    const { status } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, body: { team: "platform", repos: ["web", "WEB", "", " api "] } });
+    const { status } = await app.call("PATCH", "/api/v1/repos-add", {
+      ...alice,
+      body: { team: "platform", repos: ["web", "WEB", "", " api "] },
+    });
     assert.equal(status, 200);
     assert.deepEqual(groupRepoNames(app), ["api", "web"]);
     assert.equal(app.sim.calls("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"), 2);
@@ -83,17 +93,25 @@ describe("PATCH /api/v1/repos-add", () => {
     assert.deepEqual([missing.status, missing.body.Error], [400, "Missing required parameter: repos"]);
     const traversal = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "../secrets" } });
     assert.equal(traversal.status, 400);
-    assert.equal(traversal.body.Error, `Parameter repos holds "../secrets", which is not a repository name: letters, digits, '-', '_' and '.' (not . or .. alone), at most 100 characters`);
+    assert.equal(
+      traversal.body.Error,
+      `Parameter repos holds "../secrets", which is not a repository name: letters, digits, '-', '_' and '.' (not . or .. alone), at most 100 characters`,
+    );
     assert.equal(app.sim.calls(), 0);
   });
 
   test("when GitHub fails midway through several repositories, then the answer says exactly which were added", async (t) => {
     const seed = seedWithPlatformGroup();
-    seed.teams = seed.teams!.map((team) => (team.slug === "platform" ? { ...team, repos: [...team.repos!, { name: "infra", permission: "write" as const }] } : team));
+    seed.teams = seed.teams!.map((team) =>
+      team.slug === "platform" ? { ...team, repos: [...team.repos!, { name: "infra", permission: "write" as const }] } : team,
+    );
     const app = await startTestApp({ seed });
     t.after(() => app.close());
     app.sim.faults.inject("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", { kind: "delay", ms: 0 });
-    app.sim.faults.inject("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", { kind: "status", status: 502 });
+    app.sim.faults.inject("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+      kind: "status",
+      status: 502,
+    });
     const { status, body } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "web,infra" } });
     assert.equal(status, 502);
     assert.match(body.Error, /added web before the failure; repository infra failed/);

@@ -99,13 +99,30 @@ describe("secrets", () => {
     assert.equal(removal.status, 200);
 
     // refusals
-    assert.equal((await call("a member", "POST", "/api/v1/token-register", { token: TOKENS.bob, query: { team: "platform" } })).status, 403);
-    assert.equal((await call("an unknown token", "POST", "/api/v1/token-register", { token: UNKNOWN_TOKEN, query: { team: "platform" } })).status, 401);
-    assert.equal((await call("Bearer, unknown", "GET", "/api/v1/group-list", { authorization: `Bearer ${UNKNOWN_TOKEN}`, query: { team: "platform" } })).status, 401);
+    assert.equal(
+      (await call("a member", "POST", "/api/v1/token-register", { token: TOKENS.bob, query: { team: "platform" } })).status,
+      403,
+    );
+    assert.equal(
+      (await call("an unknown token", "POST", "/api/v1/token-register", { token: UNKNOWN_TOKEN, query: { team: "platform" } })).status,
+      401,
+    );
+    assert.equal(
+      (
+        await call("Bearer, unknown", "GET", "/api/v1/group-list", {
+          authorization: `Bearer ${UNKNOWN_TOKEN}`,
+          query: { team: "platform" },
+        })
+      ).status,
+      401,
+    );
     assert.equal((await call("bad input", "PATCH", "/api/v1/repos-add", alice({ repos: "../secrets" }))).status, 400);
     const inQuery = await call("a token in the query", "GET", "/api/v1/group-list", alice({ access_token: TOKENS.alice }));
     assert.ok(inQuery.status === 200 || inQuery.status === 400, `answered ${inQuery.status}`);
-    const inBody = await call("a token in the body", "PATCH", "/api/v1/repos-add", { token: TOKENS.alice, body: { team: "platform", repos: ["api"], token: TOKENS.alice } });
+    const inBody = await call("a token in the body", "PATCH", "/api/v1/repos-add", {
+      token: TOKENS.alice,
+      body: { team: "platform", repos: ["api"], token: TOKENS.alice },
+    });
     assert.ok(inBody.status === 200 || inBody.status === 400, `answered ${inBody.status}`);
 
     // GitHub failing
@@ -126,7 +143,10 @@ describe("secrets", () => {
     assert.match(crashed.body.Error, /^Internal error; the request id \S+ finds it in the server's log$/);
     const unexpected = app.logs.lines().find((l) => l.message === "unexpected error");
     assert.ok(unexpected, "the bug is logged");
-    assert.match(JSON.stringify(unexpected), /cannot read the answer's headers; the request had \\"authorization: token ghs_\[REDACTED\]\\"/);
+    assert.match(
+      JSON.stringify(unexpected),
+      /cannot read the answer's headers; the request had \\"authorization: token ghs_\[REDACTED\]\\"/,
+    );
     assert.equal(unexpected.requestId, crashed.headers.get("x-request-id"));
 
     // what there is to find
@@ -134,7 +154,10 @@ describe("secrets", () => {
     assert.ok(app.sim.state.installationTokens.size >= 1, "at least one installation token was minted");
     const minted = app.sim.state.mintedTokens.map((m) => m.token);
     assert.equal(minted.length, 3);
-    assert.ok(app.logs.lines().some((l) => /^GitHub (GET|POST) \//.test(String(l.message))), "GitHub calls are logged (level debug)");
+    assert.ok(
+      app.logs.lines().some((l) => /^GitHub (GET|POST) \//.test(String(l.message))),
+      "GitHub calls are logged (level debug)",
+    );
     const logText = app.logs.text();
 
     for (const [name, secret] of secretsOf(app, recorded)) {

@@ -101,10 +101,12 @@ interface LogEntry {
 function recordingLog() {
   const entries: LogEntry[] = [];
   const waiters = new Set<() => void>();
-  const add = (level: LogEntry["level"]) => (message: string, fields: Record<string, unknown> = {}) => {
-    entries.push({ level, message, fields });
-    for (const wake of waiters) wake();
-  };
+  const add =
+    (level: LogEntry["level"]) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      entries.push({ level, message, fields });
+      for (const wake of waiters) wake();
+    };
   const log: ServerLog = { info: add("info"), warn: add("warn"), debug: add("debug") };
   /** the first entry after `from` that matches, or a rejection after `timeoutMs` */
   const waitFor = (match: (e: LogEntry) => boolean, from = 0, timeoutMs = 5_000) =>
@@ -170,7 +172,11 @@ function handshake(port: number, options: ConnectionOptions = {}, timeoutMs = 5_
     }, timeoutMs);
     socket.once("secureConnect", () => {
       clearTimeout(timer);
-      const result = { protocol: socket.getProtocol(), cipher: socket.getCipher().name, fingerprint256: socket.getPeerCertificate().fingerprint256 };
+      const result = {
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher().name,
+        fingerprint256: socket.getPeerCertificate().fingerprint256,
+      };
       socket.end();
       resolve(result);
     });
@@ -320,7 +326,10 @@ describe("HTTPS: certificate rotation without a restart", () => {
     assert.equal(again.fingerprint256, fingerprint(before.cert), "the open connection was renegotiated or replaced");
 
     // The new context keeps the protocol settings: CBC suites are still refused.
-    await assert.rejects(handshake(server.port, { maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-SHA:AES128-SHA" }), /handshake failure/i);
+    await assert.rejects(
+      handshake(server.port, { maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES128-SHA:AES128-SHA" }),
+      /handshake failure/i,
+    );
   });
 
   test("when a Kubernetes Secret volume swaps its ..data symlink, then new connections get the new certificate", async (t) => {
@@ -329,7 +338,11 @@ describe("HTTPS: certificate rotation without a restart", () => {
     const before = await serverCert("before.localhost");
     const after = await serverCert("after.localhost");
     volume.publish({ "tls.crt": before.cert, "tls.key": before.key });
-    const server = await serve(t, { enabled: true, certFile: volume.path("tls.crt"), keyFile: volume.path("tls.key") }, { timeouts: { keepAliveMs: 30_000 } });
+    const server = await serve(
+      t,
+      { enabled: true, certFile: volume.path("tls.crt"), keyFile: volume.path("tls.key") },
+      { timeouts: { keepAliveMs: 30_000 } },
+    );
     const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
     t.after(() => agent.destroy());
     assert.equal((await get(server.port, { agent })).fingerprint256, fingerprint(before.cert));
@@ -417,7 +430,9 @@ describe("HTTPS: mutual TLS (server.tls.clientCAFile)", () => {
 
   /** a refused client sees the handshake fail, or (TLS 1.3, where the server checks after its Finished) the first read */
   const refusedByServer = (error: NodeJS.ErrnoException) =>
-    /CERTIFICATE_REQUIRED|certificate required|UNKNOWN_CA|unknown ca|HANDSHAKE_FAILURE|handshake failure|ECONNRESET|socket hang up/i.test(`${error.code} ${error.message}`);
+    /CERTIFICATE_REQUIRED|certificate required|UNKNOWN_CA|unknown ca|HANDSHAKE_FAILURE|handshake failure|ECONNRESET|socket hang up/i.test(
+      `${error.code} ${error.message}`,
+    );
 
   test("when the client presents a certificate signed by the configured CA, then it is answered 200 and the app sees who it is", async (t) => {
     const { server, ca, serverCert: pair } = await mtlsServer(t);
@@ -510,13 +525,17 @@ describe("HTTPS: slow clients", () => {
   test("when an onClientError handler is given, then it answers the slow headers, and a failed handshake is only closed", async (t) => {
     const dir = tempDir(t);
     const seen: Array<string | undefined> = [];
-    const server = await serve(t, { enabled: true, ...writePair(dir, await serverCert()) }, {
-      timeouts: short,
-      onClientError: (error, socket) => {
-        seen.push(error.code);
-        socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    const server = await serve(
+      t,
+      { enabled: true, ...writePair(dir, await serverCert()) },
+      {
+        timeouts: short,
+        onClientError: (error, socket) => {
+          seen.push(error.code);
+          socket.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        },
       },
-    });
+    );
 
     const silent = netConnect({ host: "127.0.0.1", port: server.port });
     t.after(() => silent.destroy());

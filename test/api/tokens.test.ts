@@ -3,7 +3,10 @@ import { describe, test } from "node:test";
 import { TOKENS } from "../helpers/seeds.js";
 import { startTestApp } from "../helpers/start-test-app.js";
 
-for (const [path, kind] of [["token-register", "registration"], ["token-remove", "remove"]] as const) {
+for (const [path, kind] of [
+  ["token-register", "registration"],
+  ["token-remove", "remove"],
+] as const) {
   describe(`GET /api/v1/${path}`, () => {
     test(`when an active maintainer asks, then the ${kind} token comes back exactly as GitHub minted it`, async (t) => {
       const app = await startTestApp();
@@ -13,7 +16,10 @@ for (const [path, kind] of [["token-register", "registration"], ["token-remove",
       const minted = app.sim.state.mintedTokens;
       assert.equal(minted.length, 1);
       assert.equal(minted[0]!.kind, kind);
-      assert.deepEqual(body, { Code: 200, Response: { token: minted[0]!.token, expires_at: minted[0]!.expiresAt.toISOString().replace("Z", "+00:00") } });
+      assert.deepEqual(body, {
+        Code: 200,
+        Response: { token: minted[0]!.token, expires_at: minted[0]!.expiresAt.toISOString().replace("Z", "+00:00") },
+      });
       assert.equal(headers.get("cache-control"), "no-store");
     });
 

@@ -15,7 +15,10 @@ import { redisUnavailable, startRedis, type TestRedis } from "../helpers/redis-s
 
 const PASSWORD = "e2e-Redis-Pa55word-never-printed";
 
-async function timedFetch(url: string, init: RequestInit = {}): Promise<{ status: number; body: { Code: number; Response?: string; Error?: string }; ms: number }> {
+async function timedFetch(
+  url: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: { Code: number; Response?: string; Error?: string }; ms: number }> {
   const started = performance.now();
   const response = await fetch(url, init);
   const body = (await response.json()) as { Code: number; Response?: string; Error?: string };
@@ -54,7 +57,10 @@ describe("two replicas sharing Redis (processes)", { skip: redisUnavailable() },
       return path;
     };
     // Replica "open" reads the URL from its file, "closed" from ARM_REDIS_URL, as the Helm chart passes a Secret.
-    const open = spawnEntry("src/main.ts", ["--config", config("open", [`redis: { url: "${redis.url}", onError: fail-open, commandTimeoutMs: 300 }`])]);
+    const open = spawnEntry("src/main.ts", [
+      "--config",
+      config("open", [`redis: { url: "${redis.url}", onError: fail-open, commandTimeoutMs: 300 }`]),
+    ]);
     const closed = spawnEntry("src/main.ts", ["--config", config("closed", ["redis: { onError: fail-closed, commandTimeoutMs: 300 }"])], {
       env: { ARM_REDIS_URL: redis.url },
     });
@@ -76,7 +82,8 @@ describe("two replicas sharing Redis (processes)", { skip: redisUnavailable() },
     }
   });
 
-  const register = (base: string) => timedFetch(`${base}/api/v1/token-register?team=platform`, { headers: { authorization: `token ${DEMO_TOKENS.alice}` } });
+  const register = (base: string) =>
+    timedFetch(`${base}/api/v1/token-register?team=platform`, { headers: { authorization: `token ${DEMO_TOKENS.alice}` } });
 
   test("when one user's burst is split across the replicas, then it is limited as on one", async () => {
     assert.equal((await register(openUrl)).status, 200);
@@ -107,7 +114,10 @@ describe("two replicas sharing Redis (processes)", { skip: redisUnavailable() },
     await redis.start();
     // Each replica reconnects on its own schedule: wait for each to say "ready", not for one and then assume the other.
     const until = Date.now() + 10_000;
-    for (const [name, url] of [["fail-closed", closedUrl], ["fail-open", openUrl]] as const) {
+    for (const [name, url] of [
+      ["fail-closed", closedUrl],
+      ["fail-open", openUrl],
+    ] as const) {
       while ((await timedFetch(`${url}/readyz`)).body.Response !== "ready") {
         assert.ok(Date.now() < until, `the ${name} replica did not become ready again`);
         await new Promise((resolve) => setTimeout(resolve, 200));

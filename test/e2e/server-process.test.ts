@@ -33,7 +33,11 @@ describe("node dist/main.js (run from src through tsx)", () => {
 
     server.child.kill("SIGTERM");
     assert.equal(await server.exited, 0);
-    const lines = server.stdout().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = server
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.ok(lines.some((l) => l.message === "request" && l.user === "alice" && l.status === 200));
     assert.ok(lines.some((l) => l.message === "stopped"));
     for (const secret of [DEMO_TOKENS.alice, body.Response.token, ...github.state.installationTokens.keys()]) {

@@ -205,7 +205,10 @@ describe("node src/main.ts: SIGTERM", () => {
     github.sim.faults.delayNext(route, 1_500);
     const agent = new Agent({ keepAlive: true, ca: cert.cert });
     t.after(() => agent.destroy());
-    const inFlight = get(`${url!}/api/v1/token-register?team=platform`, { agent, headers: { authorization: `token ${DEMO_TOKENS.alice}` } });
+    const inFlight = get(`${url!}/api/v1/token-register?team=platform`, {
+      agent,
+      headers: { authorization: `token ${DEMO_TOKENS.alice}` },
+    });
     inFlight.catch(() => {}); // awaited below; this keeps an early failure from also reporting it as unhandled
     // Wait until the request is inside GitHub's (delayed) registration-token call.
     const deadline = Date.now() + 10_000;
@@ -231,7 +234,11 @@ describe("node src/main.ts: SIGTERM", () => {
     const code = await within(server.exited, graceSeconds * 1000, "the process exit");
     assert.equal(code, 0, server.stderr());
     assert.ok(Date.now() - signalled < graceSeconds * 1000);
-    const lines = server.stdout().trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = server
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.ok(lines.some((l) => l.message === "SIGTERM received"));
     assert.ok(lines.some((l) => l.message === "stopped"));
   });

@@ -47,7 +47,9 @@ const ERROR_RESPONSE = "components/schemas/ErrorResponse";
 function templateFor(path: string): string | undefined {
   if (spec.paths[path]) return path;
   // templates hold only letters, digits, '-', '.', '/' and {params}
-  return Object.keys(spec.paths).find((template) => new RegExp(`^${template.replaceAll(".", "\\.").replace(/\{[^/]+\}/g, "[^/]+")}$`).test(path));
+  return Object.keys(spec.paths).find((template) =>
+    new RegExp(`^${template.replaceAll(".", "\\.").replace(/\{[^/]+\}/g, "[^/]+")}$`).test(path),
+  );
 }
 
 /** Where the schema of this answer lives in the spec, or why there is none. */
@@ -73,7 +75,10 @@ function schemaPointer(method: string, concretePath: string, status: number, con
     responsePointer = pointer("components", "responses", name);
   }
   const types = Object.keys(resolved.content ?? {});
-  assert.ok(types.includes(contentType), `${method} ${path} ${status}: content type ${contentType} is not documented (${types.join(", ")})`);
+  assert.ok(
+    types.includes(contentType),
+    `${method} ${path} ${status}: content type ${contentType} is not documented (${types.join(", ")})`,
+  );
   return `${responsePointer}/${pointer("content", contentType, "schema")}`;
 }
 
@@ -84,6 +89,8 @@ export function assertMatchesContract(method: string, path: string, status: numb
   if (contentType !== "application/json") return;
   const validate = validatorAt(where);
   if (!validate(body)) {
-    assert.fail(`${method} ${path} ${status}: the body does not match openapi.yaml (${where}): ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+    assert.fail(
+      `${method} ${path} ${status}: the body does not match openapi.yaml (${where}): ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
+    );
   }
 }

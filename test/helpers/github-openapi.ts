@@ -29,14 +29,17 @@ interface Operation {
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json>; responses: Record<string, Json>; parameters: Record<string, Json>; requestBodies?: Record<string, Json> };
+  components: {
+    schemas: Record<string, Json>;
+    responses: Record<string, Json>;
+    parameters: Record<string, Json>;
+    requestBodies?: Record<string, Json>;
+  };
 }
 
 /** What the description says about one answer: not documented, documented without a body, or with a schema. */
 export type ResponseSpec =
-  | { kind: "undocumented"; documented: readonly string[] }
-  | { kind: "no-content" }
-  | { kind: "schema"; check(body: unknown): string[] };
+  { kind: "undocumented"; documented: readonly string[] } | { kind: "no-content" } | { kind: "schema"; check(body: unknown): string[] };
 
 export interface GitHubOpenApi {
   readonly name: DescriptionName;
@@ -177,7 +180,9 @@ function describeDocument(name: DescriptionName, doc: Document): GitHubOpenApi {
           if (given[p.name] === undefined) {
             if (p.required) problems.push(`${where} parameter ${p.name} is required`);
           } else if (p.schema) {
-            problems.push(...check(`parameter ${route} ${where} ${p.name}`, p.schema, given[p.name]).map((e) => `${where} ${p.name}: ${e}`));
+            problems.push(
+              ...check(`parameter ${route} ${where} ${p.name}`, p.schema, given[p.name]).map((e) => `${where} ${p.name}: ${e}`),
+            );
           }
         }
         for (const key of Object.keys(given)) {

@@ -31,7 +31,11 @@ export async function installationOctokit(sim: Simulator) {
 }
 
 /** An App JWT signed by hand, so tests can set any claim. */
-export function signAppJwt(privateKeyPem: string, claims: Record<string, unknown>, header: Record<string, unknown> = { alg: "RS256", typ: "JWT" }): string {
+export function signAppJwt(
+  privateKeyPem: string,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: "RS256", typ: "JWT" },
+): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const signingInput = `${encode(header)}.${encode(claims)}`;
   const signature = createSign("RSA-SHA256").update(signingInput).sign(privateKeyPem).toString("base64url");
@@ -39,14 +43,19 @@ export function signAppJwt(privateKeyPem: string, claims: Record<string, unknown
 }
 
 /** A plain call to the simulator's fetch; answers status, headers and the parsed body. */
-export async function call(sim: Simulator, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+export async function call(
+  sim: Simulator,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { accept: "application/vnd.github+json", ...options.headers };
   if (options.token !== undefined) headers.authorization = `token ${options.token}`;
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (body !== undefined) headers["content-type"] = "application/json";
   const response = await sim.fetch(`${SIM_ORIGIN}${sim.pathPrefix}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === "" ? undefined : (JSON.parse(text)) };
+  return { status: response.status, headers: response.headers, body: text === "" ? undefined : JSON.parse(text) };
 }
 
 /** Mints an installation token the way an App does (JWT → POST access_tokens) and answers it. */

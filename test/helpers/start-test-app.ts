@@ -22,7 +22,11 @@ import { join } from "node:path";
 
 let appKey: string | undefined;
 const testAppKey = () =>
-  (appKey ??= generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey);
+  (appKey ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey);
 
 let certificate: Promise<SelfSignedCertificate & { certFile: string; keyFile: string }> | undefined;
 

@@ -18,7 +18,7 @@ describe("simulator: bad input", () => {
     const token = await installationToken(sim);
     const before = JSON.stringify(snapshot(sim.state));
     for (const [method, path] of WRITE_ROUTES) {
-      for (const rawBody of ["{", "[1,2]", "null", '"text"', "{\"name\": }"]) {
+      for (const rawBody of ["{", "[1,2]", "null", '"text"', '{"name": }']) {
         const { status, body } = await call(sim, method, path, { token, rawBody });
         assert.equal(status, 400, `${method} ${path} ${rawBody}`);
         assert.equal(body.message, "Problems parsing JSON");
@@ -35,7 +35,10 @@ describe("simulator: bad input", () => {
     assert.equal(wrong.body.message, "Invalid request.\n\nFor 'properties/name', 123 is not a string.");
     const missing = await call(sim, "POST", "/orgs/acme/actions/runner-groups", { token, body: { visibility: "all" } });
     assert.equal(missing.body.message, 'Invalid request.\n\n"name" wasn\'t supplied.');
-    const item = await call(sim, "PUT", "/orgs/acme/actions/runner-groups/2/repositories", { token, body: { selected_repository_ids: [1, "2"] } });
+    const item = await call(sim, "PUT", "/orgs/acme/actions/runner-groups/2/repositories", {
+      token,
+      body: { selected_repository_ids: [1, "2"] },
+    });
     assert.equal(item.body.message, "Invalid request.\n\nFor 'items', \"2\" is not an integer.");
     const enumValue = await call(sim, "POST", "/orgs/acme/actions/runner-groups", { token, body: { name: "x", visibility: "public" } });
     assert.equal(enumValue.status, 422);
@@ -55,7 +58,13 @@ describe("simulator: bad input", () => {
   test("property: whatever JSON arrives at a write route, the answer is never 5xx, always GitHub's error body when refused, and a refusal changes nothing", async () => {
     const sim = createSimulator();
     const token = await installationToken(sim);
-    const anyValue = fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(fc.integer(), fc.string()), { maxLength: 4 }));
+    const anyValue = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.oneof(fc.integer(), fc.string()), { maxLength: 4 }),
+    );
     const bodyArb = fc.record(
       {
         name: fc.oneof(anyValue, fc.string({ unit: "grapheme", maxLength: 40 })),

@@ -92,7 +92,10 @@ class ConformanceClient {
       return encodeURIComponent(String(value));
     });
     const query = new URLSearchParams(Object.entries(options.query ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
-    const headers: Record<string, string> = { accept: options.accept ?? "application/vnd.github+json", "x-github-api-version": "2022-11-28" };
+    const headers: Record<string, string> = {
+      accept: options.accept ?? "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+    };
     const auth = options.auth === undefined ? this.auth : options.auth;
     if (auth !== undefined && auth !== null) headers.authorization = auth;
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
@@ -106,7 +109,11 @@ class ConformanceClient {
     const text = await response.text();
     const parsed: unknown = text === "" ? undefined : JSON.parse(text);
     const journaled = this.sim.journal().at(-1);
-    assert.deepEqual({ route: journaled?.route, path: journaled?.path }, { route, path }, "the simulator matched another route than the one called");
+    assert.deepEqual(
+      { route: journaled?.route, path: journaled?.path },
+      { route, path },
+      "the simulator matched another route than the one called",
+    );
     if (described) this.checkAnswer(route, response.status, response.headers.get("content-type"), text, parsed);
     if (response.status < 300 && !options.deliberatelyInvalid) this.succeeded.add(route);
     return { status: response.status, headers: response.headers, text, data: parsed as Data<R>, error: parsed as ErrorBody };
@@ -123,7 +130,8 @@ class ConformanceClient {
       }
     }
     problems.push(...this.api.checkRequestBody(route, body));
-    if (options.deliberatelyInvalid) assert.notDeepEqual(problems, [], `${route}: meant as an invalid request, but ${this.api.name} accepts it`);
+    if (options.deliberatelyInvalid)
+      assert.notDeepEqual(problems, [], `${route}: meant as an invalid request, but ${this.api.name} accepts it`);
     else assert.deepEqual(problems, [], `${route}: the request does not fit ${this.api.name}`);
   }
 
@@ -133,7 +141,10 @@ class ConformanceClient {
     switch (spec.kind) {
       case "undocumented": {
         const allowed = undocumentedAnswer(route, status);
-        assert.ok(allowed, `${context}: ${this.api.name} documents only ${spec.documented.join(", ")}, and undocumented-answers.ts allows no ${status}`);
+        assert.ok(
+          allowed,
+          `${context}: ${this.api.name} documents only ${spec.documented.join(", ")}, and undocumented-answers.ts allows no ${status}`,
+        );
         assert.deepEqual(this.api.checkSchema(allowed.schema, body), [], `${context}: does not fit ${allowed.schema}`);
         return;
       }
@@ -162,7 +173,8 @@ async function connectAsInstallation(client: ConformanceClient): Promise<void> {
 /** Page numbers of a Link header: { next: 2, last: 3, … } */
 function linkPages(link: string | null): Record<string, number> {
   const pages: Record<string, number> = {};
-  for (const [, url, rel] of (link ?? "").matchAll(/<([^>]+)>;\s*rel="(\w+)"/g)) pages[rel!] = Number(new URL(url!).searchParams.get("page"));
+  for (const [, url, rel] of (link ?? "").matchAll(/<([^>]+)>;\s*rel="(\w+)"/g))
+    pages[rel!] = Number(new URL(url!).searchParams.get("page"));
   return pages;
 }
 
@@ -199,7 +211,9 @@ describe("OpenAPI description checker", () => {
     const route = "GET /orgs/{org}/actions/runner-groups";
     assert.deepEqual(api.checkParameters(route, { path: { org: ORG }, query: { per_page: 2, page: 1 } }), []);
     assert.equal(api.checkParameters(route, { path: {}, query: { per_page: "many", sort: "name" } }).length, 3);
-    assert.deepEqual(api.checkRequestBody("POST /orgs/{org}/actions/runner-groups", undefined), ["POST /orgs/{org}/actions/runner-groups requires a request body"]);
+    assert.deepEqual(api.checkRequestBody("POST /orgs/{org}/actions/runner-groups", undefined), [
+      "POST /orgs/{org}/actions/runner-groups requires a request body",
+    ]);
     assert.notDeepEqual(api.checkRequestBody("POST /orgs/{org}/actions/runner-groups", { name: "x", visibility: "everyone" }), []);
   });
 });
@@ -217,8 +231,12 @@ describe("undocumented-answers.ts", () => {
   test("when the list names routes, then each is a served route, and each schema exists in the description", () => {
     const served = new Set(SERVED_ROUTES);
     const named = UNDOCUMENTED_ANSWERS.flatMap((entry) => (entry.routes === "*" ? [] : entry.routes));
-    assert.deepEqual(named.filter((route) => !served.has(route)), []);
-    for (const entry of UNDOCUMENTED_ANSWERS) assert.notDeepEqual(api.checkSchema(entry.schema, {}), [`${api.name} has no schema ${entry.schema}`]);
+    assert.deepEqual(
+      named.filter((route) => !served.has(route)),
+      [],
+    );
+    for (const entry of UNDOCUMENTED_ANSWERS)
+      assert.notDeepEqual(api.checkSchema(entry.schema, {}), [`${api.name} has no schema ${entry.schema}`]);
   });
 });
 
@@ -286,11 +304,18 @@ function defineScenario(target: Target): void {
     });
 
     test("when the team's repositories are listed, then 200 with the team's role on each", async () => {
-      const res = await client.call("GET /orgs/{org}/teams/{team_slug}/repos", { path: { org: ORG, team_slug: "platform" }, query: { per_page: 100, page: 1 } });
+      const res = await client.call("GET /orgs/{org}/teams/{team_slug}/repos", {
+        path: { org: ORG, team_slug: "platform" },
+        query: { per_page: 100, page: 1 },
+      });
       assert.equal(res.status, 200);
       assert.deepEqual(
         res.data.map((r) => [r.name, r.role_name]),
-        [["api", "write"], ["web", "admin"], ["docs", "read"]],
+        [
+          ["api", "write"],
+          ["web", "admin"],
+          ["docs", "read"],
+        ],
       );
     });
 
@@ -329,17 +354,29 @@ function defineScenario(target: Target): void {
       assert.equal(res.data.visibility, "selected");
       assert.equal(res.data.default, false);
       groupId = res.data.id;
-      assert.equal(res.data.selected_repositories_url, `${ORIGIN}${target.pathPrefix}/orgs/acme/actions/runner-groups/${groupId}/repositories`);
+      assert.equal(
+        res.data.selected_repositories_url,
+        `${ORIGIN}${target.pathPrefix}/orgs/acme/actions/runner-groups/${groupId}/repositories`,
+      );
     });
 
     test("when groups are listed a page at a time, then total_count counts all and Link leads from page to page", async () => {
       const first = await client.call("GET /orgs/{org}/actions/runner-groups", { path: org, query: { per_page: 2, page: 1 } });
       assert.equal(first.status, 200);
       assert.equal(first.data.total_count, 3);
-      assert.deepEqual(first.data.runner_groups.map((g) => g.id), [1, 2]);
+      assert.deepEqual(
+        first.data.runner_groups.map((g) => g.id),
+        [1, 2],
+      );
       assert.deepEqual(linkPages(first.headers.get("link")), { next: 2, last: 2 });
-      const second = await client.call("GET /orgs/{org}/actions/runner-groups", { path: org, query: { per_page: 2, page: linkPages(first.headers.get("link")).next! } });
-      assert.deepEqual(second.data.runner_groups.map((g) => g.name), ["platform"]);
+      const second = await client.call("GET /orgs/{org}/actions/runner-groups", {
+        path: org,
+        query: { per_page: 2, page: linkPages(first.headers.get("link")).next! },
+      });
+      assert.deepEqual(
+        second.data.runner_groups.map((g) => g.name),
+        ["platform"],
+      );
       assert.deepEqual(linkPages(second.headers.get("link")), { prev: 1, first: 1 });
     });
 
@@ -369,10 +406,16 @@ function defineScenario(target: Target): void {
       });
       assert.deepEqual([set.status, added.status, removed.status], [204, 204, 204]);
       assert.deepEqual([set.text, added.text, removed.text], ["", "", ""]);
-      const list = await client.call("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", { path: group(), query: { per_page: 30, page: 1 } });
+      const list = await client.call("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", {
+        path: group(),
+        query: { per_page: 30, page: 1 },
+      });
       assert.equal(list.status, 200);
       assert.equal(list.data.total_count, 2);
-      assert.deepEqual(list.data.repositories.map((r) => r.full_name), ["acme/web", "acme/infra"]);
+      assert.deepEqual(
+        list.data.repositories.map((r) => r.full_name),
+        ["acme/web", "acme/infra"],
+      );
     });
 
     test("when a just-in-time runner is generated for the group, then 201 with the runner in that group and its config", async () => {
@@ -382,29 +425,55 @@ function defineScenario(target: Target): void {
       });
       assert.equal(res.status, 201);
       assert.equal(res.data.runner.runner_group_id, groupId);
-      assert.deepEqual(res.data.runner.labels.map((l) => l.name), ["self-hosted", "linux"]);
+      assert.deepEqual(
+        res.data.runner.labels.map((l) => l.name),
+        ["self-hosted", "linux"],
+      );
       assert.ok(Buffer.from(res.data.encoded_jit_config, "base64").toString("utf8").includes(".runner"));
       jitRunnerId = res.data.runner.id;
     });
 
     test("when the group's runners are set, added and removed, then 204s and the list shows the result", async () => {
-      const set = await client.call("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", { path: group(), body: { runners: [1, jitRunnerId] } });
-      const removed = await client.call("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", { path: { ...group(), runner_id: 1 } });
-      const added = await client.call("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", { path: { ...group(), runner_id: 2 } });
+      const set = await client.call("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", {
+        path: group(),
+        body: { runners: [1, jitRunnerId] },
+      });
+      const removed = await client.call("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", {
+        path: { ...group(), runner_id: 1 },
+      });
+      const added = await client.call("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", {
+        path: { ...group(), runner_id: 2 },
+      });
       assert.deepEqual([set.status, removed.status, added.status], [204, 204, 204]);
-      const list = await client.call("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", { path: group(), query: { per_page: 1, page: 1 } });
+      const list = await client.call("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", {
+        path: group(),
+        query: { per_page: 1, page: 1 },
+      });
       assert.equal(list.status, 200);
       assert.equal(list.data.total_count, 2);
-      assert.deepEqual(list.data.runners.map((r) => r.id), [2]);
+      assert.deepEqual(
+        list.data.runners.map((r) => r.id),
+        [2],
+      );
       assert.deepEqual(linkPages(list.headers.get("link")), { next: 2, last: 2 });
     });
 
     test("when the organization's runners are listed, then every runner is there, and a name filters", async () => {
       const all = await client.call("GET /orgs/{org}/actions/runners", { path: org, query: { per_page: 100 } });
       assert.equal(all.status, 200);
-      assert.deepEqual(all.data.runners.map((r) => [r.id, r.runner_group_id]), [[1, 1], [2, groupId], [jitRunnerId, groupId]]);
+      assert.deepEqual(
+        all.data.runners.map((r) => [r.id, r.runner_group_id]),
+        [
+          [1, 1],
+          [2, groupId],
+          [jitRunnerId, groupId],
+        ],
+      );
       const named = await client.call("GET /orgs/{org}/actions/runners", { path: org, query: { name: "platform-jit-1" } });
-      assert.deepEqual(named.data.runners.map((r) => r.id), [jitRunnerId]);
+      assert.deepEqual(
+        named.data.runners.map((r) => r.id),
+        [jitRunnerId],
+      );
     });
 
     test("when a runner is read and then deleted, then 200, 204, and reading it again is 404", async () => {
@@ -421,13 +490,19 @@ function defineScenario(target: Target): void {
     });
 
     test("when registration and remove tokens are asked for, then 201 with a runner token and its expiry", async () => {
-      for (const route of ["POST /orgs/{org}/actions/runners/registration-token", "POST /orgs/{org}/actions/runners/remove-token"] as const) {
+      for (const route of [
+        "POST /orgs/{org}/actions/runners/registration-token",
+        "POST /orgs/{org}/actions/runners/remove-token",
+      ] as const) {
         const res = await client.call(route, { path: org });
         assert.equal(res.status, 201, route);
         assert.match(res.data.token, /^[A-Z2-7]{29}$/);
         assert.ok(Date.parse(res.data.expires_at) > Date.now());
       }
-      assert.deepEqual(client.sim.state.mintedTokens.map((t) => t.kind), ["registration", "remove"]);
+      assert.deepEqual(
+        client.sim.state.mintedTokens.map((t) => t.kind),
+        ["registration", "remove"],
+      );
     });
 
     test("when the group is deleted, then 204, its runners fall back to Default, and reading it is 404", async () => {
@@ -439,7 +514,10 @@ function defineScenario(target: Target): void {
     });
 
     test("when the scenario is over, then every served route has answered a valid request with success", (t: TestContext) => {
-      assert.deepEqual(SERVED_ROUTES.filter((route) => !client.succeeded.has(route)), []);
+      assert.deepEqual(
+        SERVED_ROUTES.filter((route) => !client.succeeded.has(route)),
+        [],
+      );
       // GHES could lack a route api.github.com has; that is reported here rather than failed.
       if (client.undescribed.size > 0) t.diagnostic(`${target.description} does not describe: ${[...client.undescribed].join("; ")}`);
     });
@@ -510,13 +588,21 @@ describe("answers GitHub gives beyond its description", () => {
   });
 
   test("when the body lacks the required name, then 422 saying so", async () => {
-    const res = await client.call("POST /orgs/{org}/actions/runner-groups", { path: org, body: { visibility: "all" }, deliberatelyInvalid: true });
+    const res = await client.call("POST /orgs/{org}/actions/runner-groups", {
+      path: org,
+      body: { visibility: "all" },
+      deliberatelyInvalid: true,
+    });
     assert.equal(res.status, 422);
     assert.match(res.error.message, /"name" wasn't supplied/);
   });
 
   test("when the body is not JSON, then 400 Problems parsing JSON", async () => {
-    const res = await client.call("POST /orgs/{org}/actions/runner-groups", { path: org, rawBody: '{"name": "x"', deliberatelyInvalid: true });
+    const res = await client.call("POST /orgs/{org}/actions/runner-groups", {
+      path: org,
+      rawBody: '{"name": "x"',
+      deliberatelyInvalid: true,
+    });
     assert.equal(res.status, 400);
     assert.equal(res.error.message, "Problems parsing JSON");
   });
@@ -539,12 +625,16 @@ describe("answers GitHub gives beyond its description", () => {
   });
 
   test("when a user is in no team, then the membership is 404 (documented without a schema; basic-error)", async () => {
-    const res = await client.call("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { path: { org: ORG, team_slug: "platform", username: "dave" } });
+    const res = await client.call("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
+      path: { org: ORG, team_slug: "platform", username: "dave" },
+    });
     assert.equal(res.status, 404);
   });
 
   test("when the team has no access to the repository, then the permission check is 404", async () => {
-    const res = await client.call("GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", { path: { org: ORG, team_slug: "platform", owner: ORG, repo: "infra" } });
+    const res = await client.call("GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", {
+      path: { org: ORG, team_slug: "platform", owner: ORG, repo: "infra" },
+    });
     assert.equal(res.status, 404);
   });
 
@@ -555,7 +645,10 @@ describe("answers GitHub gives beyond its description", () => {
   });
 
   test("when the App asks for an installation it does not have, then 404 (documented)", async () => {
-    const res = await client.call("GET /app/installations/{installation_id}", { path: { installation_id: 999 }, auth: bearer(appJwt(client.sim)) });
+    const res = await client.call("GET /app/installations/{installation_id}", {
+      path: { installation_id: 999 },
+      auth: bearer(appJwt(client.sim)),
+    });
     assert.equal(res.status, 404);
   });
 
@@ -563,7 +656,11 @@ describe("answers GitHub gives beyond its description", () => {
     const route = "POST /orgs/{org}/actions/runners/generate-jitconfig" as const;
     const unknownGroup = await client.call(route, { path: org, body: { name: "jit-x", runner_group_id: 999, labels: ["linux"] } });
     const taken = await client.call(route, { path: org, body: { name: "shared-runner-1", runner_group_id: 1, labels: ["linux"] } });
-    const noLabels = await client.call(route, { path: org, body: { name: "jit-y", runner_group_id: 1, labels: [] }, deliberatelyInvalid: true });
+    const noLabels = await client.call(route, {
+      path: org,
+      body: { name: "jit-y", runner_group_id: 1, labels: [] },
+      deliberatelyInvalid: true,
+    });
     assert.deepEqual([unknownGroup.status, taken.status, noLabels.status], [404, 409, 422]);
     assert.match(taken.error.message, /already exists/);
     assert.equal(client.sim.state.runners.size, 2);

@@ -30,7 +30,10 @@ describe("simulator: GitHub Enterprise Server path prefix", () => {
   test("when a team repository check asks for the repository media type, then 200 with the team's role; otherwise 204", async () => {
     const sim = createSimulator();
     const path = "/orgs/acme/teams/platform/repos/acme/web";
-    const withMedia = await call(sim, "GET", path, { token: DEMO_TOKENS.alice, headers: { accept: "application/vnd.github.v3.repository+json" } });
+    const withMedia = await call(sim, "GET", path, {
+      token: DEMO_TOKENS.alice,
+      headers: { accept: "application/vnd.github.v3.repository+json" },
+    });
     assert.equal(withMedia.status, 200);
     assert.equal(withMedia.body.role_name, "admin");
     assert.equal((await call(sim, "GET", path, { token: DEMO_TOKENS.alice })).status, 204);

@@ -70,11 +70,14 @@ describe("simulator: fault and latency injection", () => {
     await call(sim, "GET", "/nowhere", { token: DEMO_TOKENS.alice });
     assert.deepEqual(sim.callsByRoute(), { "GET /orgs/{org}/teams/{team_slug}/memberships/{username}": 1, "GET /user": 1 });
     assert.equal(sim.calls(), 2);
-    assert.deepEqual(sim.journal().map((e) => [e.route, e.status]), [
-      ["GET /user", 200],
-      ["GET /orgs/{org}/teams/{team_slug}/memberships/{username}", 200],
-      [null, 404],
-    ]);
+    assert.deepEqual(
+      sim.journal().map((e) => [e.route, e.status]),
+      [
+        ["GET /user", 200],
+        ["GET /orgs/{org}/teams/{team_slug}/memberships/{username}", 200],
+        [null, 404],
+      ],
+    );
     sim.resetCalls();
     assert.equal(sim.calls(), 0);
     assert.equal(sim.journal().length, 0);
@@ -105,12 +108,18 @@ describe("simulator: over HTTP, with the test hooks under /_simulator", () => {
     const calls = (await (await hook("GET", "/calls")).json()) as { total: number; routes: Record<string, number> };
     assert.equal(calls.routes[USER], 4);
     const journal = (await (await hook("GET", "/journal")).json()) as Array<{ status: number | string }>;
-    assert.deepEqual(journal.map((e) => e.status), [503, 200, "dropped", 200]);
+    assert.deepEqual(
+      journal.map((e) => e.status),
+      [503, 200, "dropped", 200],
+    );
 
     assert.equal((await hook("POST", "/faults", { route: "GET /nope", status: 500 })).status, 400);
     assert.equal((await hook("POST", "/faults", "not an object")).status, 400);
     assert.equal((await hook("GET", "/unknown-hook")).status, 404);
     const state = (await (await hook("GET", "/state")).json()) as { runnerGroups: Array<{ name: string }> };
-    assert.deepEqual(state.runnerGroups.map((g) => g.name), ["Default", "data"]);
+    assert.deepEqual(
+      state.runnerGroups.map((g) => g.name),
+      ["Default", "data"],
+    );
   });
 });

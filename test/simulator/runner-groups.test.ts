@@ -41,11 +41,14 @@ describe("simulator: runner groups", () => {
     assert.equal(created.data.selected_repositories_url, `http://sim.test/orgs/acme/actions/runner-groups/${created.data.id}/repositories`);
     assert.deepEqual([...sim.state.runnerGroups.get(created.data.id)!.repositoryIds].sort(), [11, 12]);
     const list = await octokit.request("GET /orgs/{org}/actions/runner-groups", { org: "acme" });
-    assert.deepEqual(list.data.runner_groups.map((g) => [g.id, g.name, g.default]), [
-      [1, "Default", true],
-      [5, "ops", false],
-      [created.data.id, "platform", false],
-    ]);
+    assert.deepEqual(
+      list.data.runner_groups.map((g) => [g.id, g.name, g.default]),
+      [
+        [1, "Default", true],
+        [5, "ops", false],
+        [created.data.id, "platform", false],
+      ],
+    );
     assert.equal(list.data.total_count, 3);
   });
 
@@ -78,51 +81,103 @@ describe("simulator: runner groups", () => {
 
   test("when a group with runners is deleted, then its runners fall back to the Default group, as on GitHub", async () => {
     const { sim, octokit } = await setup();
-    const deleted = await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}", { org: "acme", runner_group_id: 5 });
+    const deleted = await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}", {
+      org: "acme",
+      runner_group_id: 5,
+    });
     assert.equal(deleted.status, 204);
     assert.equal(sim.state.runnerGroups.has(5), false);
-    assert.deepEqual([101, 102].map((id) => sim.state.runners.get(id)!.groupId), [1, 1]);
-    await assert.rejects(octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}", { org: "acme", runner_group_id: 5 }), { status: 404 });
+    assert.deepEqual(
+      [101, 102].map((id) => sim.state.runners.get(id)!.groupId),
+      [1, 1],
+    );
+    await assert.rejects(octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}", { org: "acme", runner_group_id: 5 }), {
+      status: 404,
+    });
   });
 
   test("when repositories are set, then the list is replaced in one call; add and remove are idempotent", async () => {
     const { sim, octokit } = await setup();
     const params = { org: "acme", runner_group_id: 5 };
-    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", { ...params, selected_repository_ids: [12, 13] });
+    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", {
+      ...params,
+      selected_repository_ids: [12, 13],
+    });
     assert.deepEqual([...sim.state.runnerGroups.get(5)!.repositoryIds].sort(), [12, 13]);
-    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", { ...params, repository_id: 11 });
-    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", { ...params, repository_id: 11 });
-    await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", { ...params, repository_id: 13 });
-    await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", { ...params, repository_id: 13 });
+    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+      ...params,
+      repository_id: 11,
+    });
+    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+      ...params,
+      repository_id: 11,
+    });
+    await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+      ...params,
+      repository_id: 13,
+    });
+    await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}", {
+      ...params,
+      repository_id: 13,
+    });
     const listed = await octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories", params);
-    assert.deepEqual(listed.data.repositories.map((r) => r.name), ["api", "web"]);
+    assert.deepEqual(
+      listed.data.repositories.map((r) => r.name),
+      ["api", "web"],
+    );
     assert.equal(listed.data.total_count, 2);
   });
 
   test("when a set names an unknown repository, then 422 and the group's repositories are unchanged", async () => {
     const { sim } = await setup();
     const token = await installationToken(sim);
-    const { status } = await call(sim, "PUT", "/orgs/acme/actions/runner-groups/5/repositories", { token, body: { selected_repository_ids: [12, 999] } });
+    const { status } = await call(sim, "PUT", "/orgs/acme/actions/runner-groups/5/repositories", {
+      token,
+      body: { selected_repository_ids: [12, 999] },
+    });
     assert.equal(status, 422);
     assert.deepEqual([...sim.state.runnerGroups.get(5)!.repositoryIds], [11]);
   });
 
   test("when runners are set on a group, then the named ones move in and the others go back to Default", async () => {
     const { sim, octokit } = await setup();
-    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", { org: "acme", runner_group_id: 5, runners: [101, 103] });
-    assert.deepEqual([101, 102, 103].map((id) => sim.state.runners.get(id)!.groupId), [5, 1, 5]);
-    await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", { org: "acme", runner_group_id: 5, runner_id: 103 });
+    await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", {
+      org: "acme",
+      runner_group_id: 5,
+      runners: [101, 103],
+    });
+    assert.deepEqual(
+      [101, 102, 103].map((id) => sim.state.runners.get(id)!.groupId),
+      [5, 1, 5],
+    );
+    await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", {
+      org: "acme",
+      runner_group_id: 5,
+      runner_id: 103,
+    });
     assert.equal(sim.state.runners.get(103)!.groupId, 1);
-    const inGroup = await octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", { org: "acme", runner_group_id: 5 });
-    assert.deepEqual(inGroup.data.runners.map((r) => r.name), ["ops-1"]);
+    const inGroup = await octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", {
+      org: "acme",
+      runner_group_id: 5,
+    });
+    assert.deepEqual(
+      inGroup.data.runners.map((r) => r.name),
+      ["ops-1"],
+    );
   });
 
   test("when visible_to_repository is given, then only the groups that repository may use are listed", async () => {
     const { octokit } = await setup();
     const forApi = await octokit.request("GET /orgs/{org}/actions/runner-groups", { org: "acme", visible_to_repository: "api" });
-    assert.deepEqual(forApi.data.runner_groups.map((g) => g.name), ["Default", "ops"]);
+    assert.deepEqual(
+      forApi.data.runner_groups.map((g) => g.name),
+      ["Default", "ops"],
+    );
     const forSite = await octokit.request("GET /orgs/{org}/actions/runner-groups", { org: "acme", visible_to_repository: "site" });
-    assert.deepEqual(forSite.data.runner_groups.map((g) => g.name), ["Default"]);
+    assert.deepEqual(
+      forSite.data.runner_groups.map((g) => g.name),
+      ["Default"],
+    );
   });
 
   test("when the organization in the path is another one, then 404", async () => {
@@ -139,7 +194,13 @@ describe("simulator: runners and runner tokens", () => {
     assert.equal(reg.status, 201);
     assert.match(reg.data.token, /^[A-Z2-7]{29}$/);
     assert.notEqual(reg.data.token, rem.data.token);
-    assert.deepEqual(sim.state.mintedTokens.map((t) => [t.kind, t.token]), [["registration", reg.data.token], ["remove", rem.data.token]]);
+    assert.deepEqual(
+      sim.state.mintedTokens.map((t) => [t.kind, t.token]),
+      [
+        ["registration", reg.data.token],
+        ["remove", rem.data.token],
+      ],
+    );
     const hours = (Date.parse(reg.data.expires_at) - Date.now()) / 3_600_000;
     assert.ok(hours > 0.98 && hours <= 1, `expires in ${hours} h`);
   });
@@ -157,18 +218,30 @@ describe("simulator: runners and runner tokens", () => {
     assert.ok(jit.data.encoded_jit_config.length > 20);
     assert.equal(sim.state.runners.get(jit.data.runner.id)!.groupId, 5);
     await assert.rejects(
-      octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", { org: "acme", name: "jit-1", runner_group_id: 5, labels: ["x"] }),
+      octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
+        org: "acme",
+        name: "jit-1",
+        runner_group_id: 5,
+        labels: ["x"],
+      }),
       { status: 409 },
     );
     await assert.rejects(
-      octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", { org: "acme", name: "jit-2", runner_group_id: 77, labels: ["x"] }),
+      octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
+        org: "acme",
+        name: "jit-2",
+        runner_group_id: 77,
+        labels: ["x"],
+      }),
       { status: 404 },
     );
   });
 
   test("when a busy runner is deleted, then 422 and it stays; an idle one is deleted", async () => {
     const { sim, octokit } = await setup();
-    await assert.rejects(octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org: "acme", runner_id: 102 }), { status: 422 });
+    await assert.rejects(octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org: "acme", runner_id: 102 }), {
+      status: 422,
+    });
     assert.ok(sim.state.runners.has(102));
     const deleted = await octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org: "acme", runner_id: 101 });
     assert.equal(deleted.status, 204);
@@ -178,6 +251,9 @@ describe("simulator: runners and runner tokens", () => {
   test("when runners are listed by name, then only that runner comes back", async () => {
     const { octokit } = await setup();
     const listed = await octokit.request("GET /orgs/{org}/actions/runners", { org: "acme", name: "free-1" });
-    assert.deepEqual(listed.data.runners.map((r) => r.id), [103]);
+    assert.deepEqual(
+      listed.data.runners.map((r) => r.id),
+      [103],
+    );
   });
 });

@@ -2,7 +2,9 @@ import type { RequestHandler } from "express";
 import { AppError } from "../../domain/errors.js";
 
 function notAllowed(method: string, path: string, methods: readonly string[]): AppError {
-  return new AppError("METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path.slice(0, 200)}; use ${methods.join(" or ")}`, { allow: methods });
+  return new AppError("METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path.slice(0, 200)}; use ${methods.join(" or ")}`, {
+    allow: methods,
+  });
 }
 
 /**

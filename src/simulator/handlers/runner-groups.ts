@@ -23,7 +23,14 @@ function duplicateName(ctx: Ctx, name: string, except?: number): SimResponse | u
 function unknownRepositories(ctx: Ctx, ids: number[]): SimResponse | undefined {
   const missing = ids.filter((id) => !ctx.state.repos.has(id));
   return missing.length > 0
-    ? validationFailed(missing.map((id) => ({ resource: "Repository", field: "selected_repository_ids", code: "invalid", message: `Repository ${id} not found` })))
+    ? validationFailed(
+        missing.map((id) => ({
+          resource: "Repository",
+          field: "selected_repository_ids",
+          code: "invalid",
+          message: `Repository ${id} not found`,
+        })),
+      )
     : undefined;
 }
 
@@ -129,7 +136,9 @@ export const runnerGroupRoutes: RouteDef[] = [
         const name = (body.name as string).trim();
         if (name === "") return validationFailed([{ resource: "RunnerGroup", field: "name", code: "missing_field" }]);
         if (group.isDefault && name.toLowerCase() !== group.name.toLowerCase()) {
-          return validationFailed([{ resource: "RunnerGroup", field: "name", code: "invalid", message: "The default runner group cannot be renamed." }]);
+          return validationFailed([
+            { resource: "RunnerGroup", field: "name", code: "invalid", message: "The default runner group cannot be renamed." },
+          ]);
         }
         const duplicate = duplicateName(ctx, name, group.id);
         if (duplicate) return duplicate;
@@ -147,7 +156,9 @@ export const runnerGroupRoutes: RouteDef[] = [
     handler: (ctx) =>
       withGroup(ctx, (group) => {
         if (group.isDefault) {
-          return validationFailed([{ resource: "RunnerGroup", field: "id", code: "invalid", message: "The default runner group cannot be deleted." }]);
+          return validationFailed([
+            { resource: "RunnerGroup", field: "id", code: "invalid", message: "The default runner group cannot be deleted." },
+          ]);
         }
         // As on GitHub: the runners of a deleted group fall back to the Default group.
         for (const r of ctx.state.runners.values()) if (r.groupId === group.id) r.groupId = DEFAULT_GROUP_ID;
@@ -160,7 +171,10 @@ export const runnerGroupRoutes: RouteDef[] = [
     auth: "org-admin",
     handler: (ctx) =>
       withGroup(ctx, (group) => {
-        const repos = [...group.repositoryIds].map((id) => ctx.state.repos.get(id)!).filter(Boolean).sort(byId);
+        const repos = [...group.repositoryIds]
+          .map((id) => ctx.state.repos.get(id)!)
+          .filter(Boolean)
+          .sort(byId);
         const page = paginate(ctx.req, repos);
         return {
           status: 200,

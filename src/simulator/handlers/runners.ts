@@ -100,8 +100,17 @@ export const runnerRoutes: RouteDef[] = [
       };
       state.runners.set(created.id, created);
       const jitConfig = {
-        ".runner": Buffer.from(JSON.stringify({ agentId: created.id, agentName: name, poolId: created.groupId, workFolder: (body.work_folder as string | undefined) ?? "_work" })).toString("base64"),
-        ".credentials": Buffer.from(JSON.stringify({ scheme: "OAuthAccessToken", data: { token: randomToken("", 40) } })).toString("base64"),
+        ".runner": Buffer.from(
+          JSON.stringify({
+            agentId: created.id,
+            agentName: name,
+            poolId: created.groupId,
+            workFolder: (body.work_folder as string | undefined) ?? "_work",
+          }),
+        ).toString("base64"),
+        ".credentials": Buffer.from(JSON.stringify({ scheme: "OAuthAccessToken", data: { token: randomToken("", 40) } })).toString(
+          "base64",
+        ),
       };
       return json(201, { runner: runner(created), encoded_jit_config: Buffer.from(JSON.stringify(jitConfig)).toString("base64") });
     },

@@ -28,7 +28,11 @@ describe("parseCommandLine", () => {
 
   test("when --config has no path (last, empty, or followed by an option), then the problem says a path is expected", () => {
     for (const argv of [["--config"], ["--config="], ["--config", " "], ["--config", "--port"], ["--config", "/a.yml", "--config="]]) {
-      assert.deepEqual(problems(argv), ["--config: expected a path, e.g. --config /etc/actions-runner-manager/config.yml"], JSON.stringify(argv));
+      assert.deepEqual(
+        problems(argv),
+        ["--config: expected a path, e.g. --config /etc/actions-runner-manager/config.yml"],
+        JSON.stringify(argv),
+      );
     }
   });
 

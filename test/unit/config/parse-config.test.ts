@@ -24,7 +24,12 @@ describe("parseConfig: files that are valid", () => {
         repoPermissions: { ttlSeconds: 60, maxEntries: 0 },
       },
       policy: { minRepoPermission: "maintain" },
-      redis: { url: "redis://arm:s3cret-Redis-Passw0rd@redis.example.internal:6380/2", onError: "fail-closed", connectTimeoutMs: 1500, commandTimeoutMs: 250 },
+      redis: {
+        url: "redis://arm:s3cret-Redis-Passw0rd@redis.example.internal:6380/2",
+        onError: "fail-closed",
+        connectTimeoutMs: 1500,
+        commandTimeoutMs: 250,
+      },
       metrics: { port: 9090, address: "127.0.0.2" },
     } satisfies Config);
     assert.deepEqual(warnings, []);
@@ -58,7 +63,10 @@ describe("parseConfig: files that are valid", () => {
 
   test("when edge values are given (port 0, maxBackups 0, fractional rates, ephemeral with maxAge 0), then they are accepted", () => {
     const { config } = parse(
-      merge(MINIMAL, { logging: { ephemeral: true, maxAge: 0, maxSize: 0, maxBackups: 0 }, server: { port: 0, rateLimit: 0.1, ipRateLimit: 0.25 } }),
+      merge(MINIMAL, {
+        logging: { ephemeral: true, maxAge: 0, maxSize: 0, maxBackups: 0 },
+        server: { port: 0, rateLimit: 0.1, ipRateLimit: 0.25 },
+      }),
     );
     assert.equal(config.server.port, 0);
     assert.equal(config.logging.maxBackups, 0);
@@ -95,7 +103,15 @@ describe("parseConfig: files written for the Go original", () => {
     assert.equal(config.appId, 123456);
     assert.equal(config.privateKeyPem, PKCS1, "privateKey holds base64 of the PEM");
     assert.equal(config.logging.level, "error", "fatal is not a winston level; it maps to error");
-    assert.deepEqual(config.logging, { compress: true, ephemeral: false, level: "error", logDirectory: "/var/log", maxAgeDays: 14, maxBackups: 5, maxSizeMB: 20 });
+    assert.deepEqual(config.logging, {
+      compress: true,
+      ephemeral: false,
+      level: "error",
+      logDirectory: "/var/log",
+      maxAgeDays: 14,
+      maxBackups: 5,
+      maxSizeMB: 20,
+    });
     assert.deepEqual(config.server, {
       address: "0.0.0.0",
       port: 443,
@@ -180,7 +196,11 @@ describe("parseConfig: each key's validation", () => {
   /** [what, change to MINIMAL, expected message, how many problems (1 unless said)] */
   const cases: [string, Record<string, unknown>, RegExp, number?][] = [
     ["org missing", { org: undefined }, /: org: required: expected the organization's login/],
-    ["org a URL", { org: "https://github.com/acme" }, /:\d+: org: expected the organization's login .*not a URL, got "https:\/\/github.com\/acme"/],
+    [
+      "org a URL",
+      { org: "https://github.com/acme" },
+      /:\d+: org: expected the organization's login .*not a URL, got "https:\/\/github.com\/acme"/,
+    ],
     ["org a number", { org: 42 }, /:\d+: org: expected the organization's login.*got 42/],
     ["appID missing", { appID: undefined }, /: appID: required: expected the GitHub App's ID/],
     ["appID a word", { appID: "twelve" }, /:\d+: appID: expected the GitHub App's ID, a whole number.*got "twelve"/],
@@ -189,34 +209,84 @@ describe("parseConfig: each key's validation", () => {
     ["installationID missing", { installationID: undefined }, /: installationID: required: expected the App installation's ID/],
     ["installationID negative", { installationID: -4 }, /installationID: expected the App installation's ID.*got -4/],
     ["privateKeyFile not a string", { privateKeyFile: 42 }, /privateKeyFile: expected the path of the App's private key PEM file, got 42/],
-    ["privateKey not a string", { privateKey: 42, privateKeyFile: undefined }, /privateKey: expected a string: the App's private key PEM, or base64 of it$/m],
+    [
+      "privateKey not a string",
+      { privateKey: 42, privateKeyFile: undefined },
+      /privateKey: expected a string: the App's private key PEM, or base64 of it$/m,
+    ],
     ["baseUrl not a URL", { baseUrl: "api.github.com" }, /baseUrl: expected GitHub's REST API base URL.*got "api\.github\.com"/],
     ["baseUrl not http(s)", { baseUrl: "ftp://ghe.example.com" }, /baseUrl: expected GitHub's REST API base URL.*\(http or https\)/],
-    ["baseUrl the web address", { baseUrl: "https://github.com" }, /baseUrl: is GitHub's web address; the REST API base is https:\/\/api\.github\.com/],
+    [
+      "baseUrl the web address",
+      { baseUrl: "https://github.com" },
+      /baseUrl: is GitHub's web address; the REST API base is https:\/\/api\.github\.com/,
+    ],
     ["baseUrl with a query", { baseUrl: "https://api.github.com/?x=1" }, /baseUrl: .*without \?query or #fragment/],
     ["logging not a mapping", { logging: "loud" }, /:\d+: logging: expected a mapping of keys/],
     ["logging.compress not a boolean", { logging: { compress: "maybe" } }, /logging\.compress: expected true or false, got "maybe"/],
     ["logging.ephemeral not a boolean", { logging: { ephemeral: 3 } }, /logging\.ephemeral: expected true or false, got 3/],
     ["logging.logDirectory empty", { logging: { logDirectory: " " } }, /logging\.logDirectory: expected a directory path/],
-    ["logging.maxAge 0 when not ephemeral", { logging: { maxAge: 0 } }, /logging\.maxAge: expected at least 1 day when logging\.ephemeral is false, got 0/],
+    [
+      "logging.maxAge 0 when not ephemeral",
+      { logging: { maxAge: 0 } },
+      /logging\.maxAge: expected at least 1 day when logging\.ephemeral is false, got 0/,
+    ],
     ["logging.maxAge negative", { logging: { maxAge: -1 } }, /logging\.maxAge: expected a whole number of days, 0 or more, got -1/],
     ["logging.maxBackups fractional", { logging: { maxBackups: 1.5 } }, /logging\.maxBackups: expected a whole number of files/],
     ["logging.maxSize 0 when not ephemeral", { logging: { maxSize: 0 } }, /logging\.maxSize: expected at least 1 megabyte/],
-    ["logging.maxSize a word", { logging: { maxSize: "big" } }, /logging\.maxSize: expected a whole number of megabytes, 0 or more, got "big"/],
+    [
+      "logging.maxSize a word",
+      { logging: { maxSize: "big" } },
+      /logging\.maxSize: expected a whole number of megabytes, 0 or more, got "big"/,
+    ],
     ["server not a mapping", { server: [1, 2] }, /server: expected a mapping of keys.*got a list/],
     ["server.address empty", { server: { address: "" } }, /server\.address: expected an IP address or host name/],
     ["server.port too large", { server: { port: 70000 } }, /server\.port: expected a port number from 0 to 65535.*got 70000/],
     ["server.port a name", { server: { port: "https" } }, /server\.port: expected a port number.*got "https"/],
-    ["server.rateLimit 0", { server: { rateLimit: 0 } }, /server\.rateLimit: expected a number of requests per second greater than 0.*got 0/],
-    ["server.rateLimit a word", { server: { rateLimit: "fast" } }, /server\.rateLimit: expected a number of requests per second.*got "fast"/],
+    [
+      "server.rateLimit 0",
+      { server: { rateLimit: 0 } },
+      /server\.rateLimit: expected a number of requests per second greater than 0.*got 0/,
+    ],
+    [
+      "server.rateLimit a word",
+      { server: { rateLimit: "fast" } },
+      /server\.rateLimit: expected a number of requests per second.*got "fast"/,
+    ],
     ["top-level rateLimit negative", { rateLimit: -1 }, /:\d+: rateLimit: expected a number of requests per second.*got -1/],
-    ["server.ipRateLimit 0", { server: { ipRateLimit: 0 } }, /server\.ipRateLimit: expected a number of requests per second greater than 0.*got 0/],
-    ["server.tls.enabled not a boolean", { server: { tls: { enabled: "sometimes" } } }, /server\.tls\.enabled: expected true or false, got "sometimes"/],
+    [
+      "server.ipRateLimit 0",
+      { server: { ipRateLimit: 0 } },
+      /server\.ipRateLimit: expected a number of requests per second greater than 0.*got 0/,
+    ],
+    [
+      "server.tls.enabled not a boolean",
+      { server: { tls: { enabled: "sometimes" } } },
+      /server\.tls\.enabled: expected true or false, got "sometimes"/,
+    ],
     // The other file is reported too, as unreadable: everything at once.
-    ["server.tls.certFile missing", { server: { tls: { enabled: true, keyFile: "/k" } } }, /:\d+: server\.tls\.certFile: required when server\.tls\.enabled is true/, 2],
-    ["server.tls.keyFile missing", { server: { tls: { enabled: true, certFile: "/c" } } }, /:\d+: server\.tls\.keyFile: required when server\.tls\.enabled is true/, 2],
-    ["server.tls.certFile not a string", { server: { tls: { certFile: 5 } } }, /server\.tls\.certFile: expected the path of a PEM certificate file, got 5/],
-    ["policy.minRepoPermission unknown", { policy: { minRepoPermission: "owner" } }, /policy\.minRepoPermission: expected one of read, triage, write, maintain, admin.*got "owner"/],
+    [
+      "server.tls.certFile missing",
+      { server: { tls: { enabled: true, keyFile: "/k" } } },
+      /:\d+: server\.tls\.certFile: required when server\.tls\.enabled is true/,
+      2,
+    ],
+    [
+      "server.tls.keyFile missing",
+      { server: { tls: { enabled: true, certFile: "/c" } } },
+      /:\d+: server\.tls\.keyFile: required when server\.tls\.enabled is true/,
+      2,
+    ],
+    [
+      "server.tls.certFile not a string",
+      { server: { tls: { certFile: 5 } } },
+      /server\.tls\.certFile: expected the path of a PEM certificate file, got 5/,
+    ],
+    [
+      "policy.minRepoPermission unknown",
+      { policy: { minRepoPermission: "owner" } },
+      /policy\.minRepoPermission: expected one of read, triage, write, maintain, admin.*got "owner"/,
+    ],
   ];
 
   for (const [what, patch, expected, count = 1] of cases) {
@@ -236,7 +306,12 @@ describe("parseConfig: each key's validation", () => {
   });
 
   test("when the key or a token is pasted under another key, then the error does not repeat it", () => {
-    for (const secret of [PKCS1, base64(PKCS1), "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "github_pat_11ABCDEFG0123456789_abcdefghijklmnop"]) {
+    for (const secret of [
+      PKCS1,
+      base64(PKCS1),
+      "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+      "github_pat_11ABCDEFG0123456789_abcdefghijklmnop",
+    ]) {
       const error = configError(() => parse(merge(MINIMAL, { server: { port: secret } })));
       assert.match(error.message, /server\.port: .*got a value that looks like a key or token \(not shown\)/);
       assertNeverRepeated(error.message, secret.replace(/^(gh[a-z]_|github_pat_)/, ""));
@@ -244,7 +319,11 @@ describe("parseConfig: each key's validation", () => {
   });
 
   test("when a problem is about a key in the file, then its line number is the key's", () => {
-    const error = configError(() => parse("org: acme\nappID: 1\ninstallationID: 2\nprivateKeyFile: /run/secrets/app.pem\nserver:\n  tls:\n    enabled: maybe\n", { source: "c.yml" }));
+    const error = configError(() =>
+      parse("org: acme\nappID: 1\ninstallationID: 2\nprivateKeyFile: /run/secrets/app.pem\nserver:\n  tls:\n    enabled: maybe\n", {
+        source: "c.yml",
+      }),
+    );
     assert.deepEqual(error.problems, ['c.yml:7: server.tls.enabled: expected true or false, got "maybe"']);
   });
 });
@@ -278,7 +357,9 @@ describe("parseConfig: several problems and malformed files", () => {
 
   test("when the file's required key is missing (missing-org.yml), then exactly that is reported", () => {
     const error = configError(() => parse(fixture("missing-org.yml"), { source: "missing-org.yml" }));
-    assert.deepEqual(error.problems, ["missing-org.yml: org: required: expected the organization's login, e.g. acme (as in https://github.com/acme)"]);
+    assert.deepEqual(error.problems, [
+      "missing-org.yml: org: required: expected the organization's login, e.g. acme (as in https://github.com/acme)",
+    ]);
   });
 
   test("when the file is empty, then every required key is reported", () => {
@@ -292,7 +373,10 @@ describe("parseConfig: several problems and malformed files", () => {
   test("when the file is a list or a single value, or has a key twice, then that is reported", () => {
     assert.match(configError(() => parse("- org: acme\n")).message, /expected a YAML mapping of keys.*got a list/);
     assert.match(configError(() => parse("just text\n")).message, /expected a YAML mapping of keys.*got a single value/);
-    assert.match(configError(() => parse("org: a\norg: b\n", { source: "c.yml" })).message, /c\.yml:2:1: not valid YAML: Map keys must be unique/);
+    assert.match(
+      configError(() => parse("org: a\norg: b\n", { source: "c.yml" })).message,
+      /c\.yml:2:1: not valid YAML: Map keys must be unique/,
+    );
   });
 });
 
@@ -332,7 +416,12 @@ describe("redis and metrics", () => {
 
   test("when redis.url is set in the file, then it is used; onError and the timeouts have their defaults", () => {
     const { config } = parse(merge(MINIMAL, { redis: { url: "unix:///run/redis/redis.sock?db=3" } }));
-    assert.deepEqual(config.redis, { url: "unix:///run/redis/redis.sock?db=3", onError: "fail-open", connectTimeoutMs: 2000, commandTimeoutMs: 500 });
+    assert.deepEqual(config.redis, {
+      url: "unix:///run/redis/redis.sock?db=3",
+      onError: "fail-open",
+      connectTimeoutMs: 2000,
+      commandTimeoutMs: 500,
+    });
   });
 
   test("when ARM_REDIS_URL or ARM_REDIS_URL_FILE is set, then it overrides redis.url, with a warning that names no URL", () => {
@@ -341,7 +430,10 @@ describe("redis and metrics", () => {
     assert.equal(fromEnv.config.redis.url, `redis://:${PASSWORD}@env.example:6379/1`);
     assert.equal(fromEnv.warnings.length, 1);
     assert.match(fromEnv.warnings[0]!, /redis\.url: is ignored: the environment variable ARM_REDIS_URL overrides it/);
-    const fromFile = parse(MINIMAL, { env: { ARM_REDIS_URL_FILE: "/run/secrets/redis-url" }, files: { "/run/secrets/redis-url": "rediss://arm:x@tls.example\n" } });
+    const fromFile = parse(MINIMAL, {
+      env: { ARM_REDIS_URL_FILE: "/run/secrets/redis-url" },
+      files: { "/run/secrets/redis-url": "rediss://arm:x@tls.example\n" },
+    });
     assert.equal(fromFile.config.redis.url, "rediss://arm:x@tls.example");
   });
 
@@ -352,7 +444,12 @@ describe("redis and metrics", () => {
       ["bad database", {}, { redis: { url: `redis://:${PASSWORD}@host/zero` } }, /redis\.url: .*database number/],
       ["a string where the section goes", {}, { redis: `redis://:${PASSWORD}@host` }, /redis: expected a mapping/],
       ["env: bad", { ARM_REDIS_URL: `redis//:${PASSWORD}@host` }, {}, /ARM_REDIS_URL \(environment\): expected redis:\/\//],
-      ["env: both", { ARM_REDIS_URL: "redis://a", ARM_REDIS_URL_FILE: "/x" }, {}, /ARM_REDIS_URL and ARM_REDIS_URL_FILE \(environment\): both are set/],
+      [
+        "env: both",
+        { ARM_REDIS_URL: "redis://a", ARM_REDIS_URL_FILE: "/x" },
+        {},
+        /ARM_REDIS_URL and ARM_REDIS_URL_FILE \(environment\): both are set/,
+      ],
       ["env: unreadable file", { ARM_REDIS_URL_FILE: "/nope" }, {}, /ARM_REDIS_URL_FILE=\/nope \(environment\): cannot read \/nope/],
     ];
     for (const [name, env, patch, expected] of cases) {
@@ -364,7 +461,9 @@ describe("redis and metrics", () => {
 
   test("when onError, the timeouts or metrics are wrong, then each problem is reported", () => {
     const error = configError(() =>
-      parse(merge(MINIMAL, { redis: { onError: "maybe", commandTimeoutMs: 0 }, metrics: { address: "127.0.0.1" }, server: { port: 9000 } })),
+      parse(
+        merge(MINIMAL, { redis: { onError: "maybe", commandTimeoutMs: 0 }, metrics: { address: "127.0.0.1" }, server: { port: 9000 } }),
+      ),
     );
     assert.match(error.message, /redis\.onError: expected fail-open .* or fail-closed/);
     assert.match(error.message, /redis\.commandTimeoutMs: expected a whole number of milliseconds/);

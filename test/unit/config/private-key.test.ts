@@ -12,7 +12,10 @@ describe("parseConfig: the App's private key", () => {
 
   test("when privateKey holds base64 wrapped at 76 columns (GNU base64's output), then it is read", () => {
     const wrapped = base64(PKCS1).replace(/(.{76})/g, "$1\n");
-    assert.equal(parse(`org: acme\nappID: 1\ninstallationID: 2\nprivateKey: |\n  ${wrapped.split("\n").join("\n  ")}\n`).config.privateKeyPem, PKCS1);
+    assert.equal(
+      parse(`org: acme\nappID: 1\ninstallationID: 2\nprivateKey: |\n  ${wrapped.split("\n").join("\n  ")}\n`).config.privateKeyPem,
+      PKCS1,
+    );
   });
 
   test("when privateKey holds the PEM itself, PKCS#1 or PKCS#8, then it is read", () => {
@@ -29,7 +32,10 @@ describe("parseConfig: the App's private key", () => {
   test("when ARM_PRIVATE_KEY is set, as a PEM or base64, then it overrides the file's key sources, with a warning naming them", () => {
     const other = rsaKey().pkcs1;
     for (const value of [other, base64(other)]) {
-      const { config, warnings } = parse({ ...noKey, privateKey: base64(PKCS1), privateKeyFile: KEY_PATH }, { env: { ARM_PRIVATE_KEY: value }, source: "c.yml" });
+      const { config, warnings } = parse(
+        { ...noKey, privateKey: base64(PKCS1), privateKeyFile: KEY_PATH },
+        { env: { ARM_PRIVATE_KEY: value }, source: "c.yml" },
+      );
       assert.equal(config.privateKeyPem, other);
       assert.deepEqual(warnings, [
         "c.yml:4: privateKey: is ignored: the environment variable ARM_PRIVATE_KEY overrides it",
@@ -44,10 +50,13 @@ describe("parseConfig: the App's private key", () => {
   });
 
   test("when ARM_PRIVATE_KEY_FILE is set, then that file is the key, overriding the file's privateKey", () => {
-    const { config, warnings } = parse({ ...noKey, privateKey: "garbage that is never looked at" }, {
-      env: { ARM_PRIVATE_KEY_FILE: "/var/run/secrets/arm/key.pem" },
-      files: { "/var/run/secrets/arm/key.pem": PKCS8 },
-    });
+    const { config, warnings } = parse(
+      { ...noKey, privateKey: "garbage that is never looked at" },
+      {
+        env: { ARM_PRIVATE_KEY_FILE: "/var/run/secrets/arm/key.pem" },
+        files: { "/var/run/secrets/arm/key.pem": PKCS8 },
+      },
+    );
     assert.equal(config.privateKeyPem, PKCS8);
     assert.match(warnings[0]!, /privateKey: is ignored: the environment variable ARM_PRIVATE_KEY_FILE overrides it/);
   });
@@ -84,7 +93,11 @@ describe("parseConfig: the App's private key", () => {
 describe("parseConfig: a bad private key is never repeated", () => {
   const noKey = { org: "acme", appID: 1, installationID: 2 };
   const lines = PKCS1.trim().split("\n");
-  const damaged = [lines[0], ...lines.slice(1, -1).map((l, i) => (i === 5 ? l.replace(/[A-Za-z]/g, (c) => (c === "A" ? "B" : "A")) : l)), lines.at(-1)].join("\n");
+  const damaged = [
+    lines[0],
+    ...lines.slice(1, -1).map((l, i) => (i === 5 ? l.replace(/[A-Za-z]/g, (c) => (c === "A" ? "B" : "A")) : l)),
+    lines.at(-1),
+  ].join("\n");
   const truncated = lines.slice(0, 10).join("\n");
   const ec = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const encrypted = createPrivateKey(PKCS1).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pass" }).toString();
@@ -92,7 +105,11 @@ describe("parseConfig: a bad private key is never repeated", () => {
     ["a damaged PEM", damaged, /does not parse as a private key/],
     ["base64 of a damaged PEM", base64(damaged), /does not parse as a private key/],
     ["a PEM cut short", truncated, /holds a "RSA PRIVATE KEY" block without its -----END line \(cut short\?\)/],
-    ["base64 of something that is not a PEM", base64("x".repeat(10) + lines[3]! + lines[4]!), /is base64, but of something other than a PEM/],
+    [
+      "base64 of something that is not a PEM",
+      base64("x".repeat(10) + lines[3]! + lines[4]!),
+      /is base64, but of something other than a PEM/,
+    ],
     ["the public key instead of the private one", appKey.publicKey, /a PEM labelled "PUBLIC KEY"; expected a private key/],
     ["an EC key", ec, /key of type ec; GitHub Apps sign with RS256 and need an RSA key/],
     ["an encrypted key", encrypted, /is an encrypted private key/],
@@ -103,9 +120,17 @@ describe("parseConfig: a bad private key is never repeated", () => {
     test(`when the key is ${what}, then each of the four sources reports it without repeating any of it`, () => {
       const sources: [string, () => unknown, RegExp][] = [
         ["privateKey", () => parse({ ...noKey, privateKey: bad }, { source: "c.yml" }), /^c\.yml:4: privateKey: /],
-        ["privateKeyFile", () => parse({ ...noKey, privateKeyFile: "/k.pem" }, { files: { "/k.pem": bad }, source: "c.yml" }), /^c\.yml:4: privateKeyFile: \/k\.pem /],
+        [
+          "privateKeyFile",
+          () => parse({ ...noKey, privateKeyFile: "/k.pem" }, { files: { "/k.pem": bad }, source: "c.yml" }),
+          /^c\.yml:4: privateKeyFile: \/k\.pem /,
+        ],
         ["ARM_PRIVATE_KEY", () => parse(noKey, { env: { ARM_PRIVATE_KEY: bad } }), /^ARM_PRIVATE_KEY \(environment\): /],
-        ["ARM_PRIVATE_KEY_FILE", () => parse(noKey, { env: { ARM_PRIVATE_KEY_FILE: "/k.pem" }, files: { "/k.pem": bad } }), /^ARM_PRIVATE_KEY_FILE=\/k\.pem \(environment\): \/k\.pem /],
+        [
+          "ARM_PRIVATE_KEY_FILE",
+          () => parse(noKey, { env: { ARM_PRIVATE_KEY_FILE: "/k.pem" }, files: { "/k.pem": bad } }),
+          /^ARM_PRIVATE_KEY_FILE=\/k\.pem \(environment\): \/k\.pem /,
+        ],
       ];
       for (const [source, run, prefix] of sources) {
         const error = configError(run);

@@ -17,7 +17,23 @@ describe("parseConfig: TLS", () => {
     try {
       execFileSync(
         "openssl",
-        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost", "-days", "1", "-keyout", join(dir, "k"), "-out", join(dir, "c")],
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-subj",
+          "/CN=localhost",
+          "-days",
+          "1",
+          "-keyout",
+          join(dir, "k"),
+          "-out",
+          join(dir, "c"),
+        ],
         { stdio: "ignore" },
       );
       return { cert: readFileSync(join(dir, "c"), "utf8"), key: readFileSync(join(dir, "k"), "utf8") };
@@ -44,20 +60,32 @@ describe("parseConfig: TLS", () => {
   });
 
   test("when certFile and keyFile are swapped, then both are reported, with the hint, and the key is not repeated", needsOpenssl, () => {
-    const error = configError(() => parse(fixture("tls.yml"), { files: { [TLS.crt]: pair!.key, [TLS.key]: pair!.cert }, source: "tls.yml" }));
+    const error = configError(() =>
+      parse(fixture("tls.yml"), { files: { [TLS.crt]: pair!.key, [TLS.key]: pair!.cert }, source: "tls.yml" }),
+    );
     assert.equal(error.problems.length, 2, error.message);
-    assert.match(error.problems[0]!, /^tls\.yml:9: server\.tls\.certFile: \/etc\/arm\/tls\/tls\.crt is not a PEM certificate \(it holds a private key: are certFile and keyFile swapped\?\)/);
-    assert.match(error.problems[1]!, /^tls\.yml:10: server\.tls\.keyFile: \/etc\/arm\/tls\/tls\.key is not an unencrypted PEM private key \(it holds a certificate/);
+    assert.match(
+      error.problems[0]!,
+      /^tls\.yml:9: server\.tls\.certFile: \/etc\/arm\/tls\/tls\.crt is not a PEM certificate \(it holds a private key: are certFile and keyFile swapped\?\)/,
+    );
+    assert.match(
+      error.problems[1]!,
+      /^tls\.yml:10: server\.tls\.keyFile: \/etc\/arm\/tls\/tls\.key is not an unencrypted PEM private key \(it holds a certificate/,
+    );
     assertNeverRepeated(error.message, pair!.key);
   });
 
   test("when the key is not the certificate's, then keyFile is reported", needsOpenssl, () => {
     const error = configError(() => parse(fixture("tls.yml"), { files: { [TLS.crt]: pair!.cert, [TLS.key]: PKCS1 }, source: "tls.yml" }));
-    assert.deepEqual(error.problems, [`tls.yml:10: server.tls.keyFile: ${TLS.key} is not the private key of the certificate in ${TLS.crt}`]);
+    assert.deepEqual(error.problems, [
+      `tls.yml:10: server.tls.keyFile: ${TLS.key} is not the private key of the certificate in ${TLS.crt}`,
+    ]);
   });
 
   test("when TLS is enabled and the files are bad while other keys are bad too, then all of it is reported at once", () => {
-    const error = configError(() => parse(fixture("tls.yml").replace("org: acme", "org: a/b"), { files: { [TLS.crt]: "not a certificate" }, source: "tls.yml" }));
+    const error = configError(() =>
+      parse(fixture("tls.yml").replace("org: acme", "org: a/b"), { files: { [TLS.crt]: "not a certificate" }, source: "tls.yml" }),
+    );
     assert.deepEqual(
       error.problems.map((p) => p.split(": ")[1]),
       ["org", "server.tls.certFile", "server.tls.keyFile"],

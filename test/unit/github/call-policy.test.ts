@@ -20,7 +20,11 @@ const GROUPS = "GET /orgs/{org}/actions/runner-groups";
 const REGISTRATION_TOKEN = "POST /orgs/{org}/actions/runners/registration-token";
 
 // One App key for the file: generating RSA keys is the slowest part of starting a simulator.
-const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+const privateKey = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+}).privateKey;
 
 interface Logged {
   level: "debug" | "warn";
@@ -112,8 +116,14 @@ describe("which calls are sent again after a 5xx or a failed connection", () => 
     assert.equal(answered, 200);
     assert.equal(sim.calls(GROUPS), 3);
     const lines = logged.filter((l) => l.message.startsWith("GitHub GET"));
-    assert.deepEqual(lines.map((l) => [l.message, l.fields?.attempts]), [[`GitHub ${GROUPS} 200`, 3]]);
-    assert.deepEqual(counted.map(([route, outcome]) => [route, outcome]), [[GROUPS, 200]]);
+    assert.deepEqual(
+      lines.map((l) => [l.message, l.fields?.attempts]),
+      [[`GitHub ${GROUPS} 200`, 3]],
+    );
+    assert.deepEqual(
+      counted.map(([route, outcome]) => [route, outcome]),
+      [[GROUPS, 200]],
+    );
     assert.equal(typeof counted[0]![2], "number", "x-ratelimit-remaining");
   });
 
@@ -193,6 +203,9 @@ describe("the deadline", () => {
     await assert.rejects(octokit.request(GROUPS, { org: "acme" }), isTimeout);
     const elapsed = performance.now() - started;
     assert.ok(elapsed >= 140 && elapsed < 600, `failed after ${Math.round(elapsed)} ms`);
-    assert.deepEqual(counted.map(([route, outcome]) => [route, outcome]), [[GROUPS, "timeout"]]);
+    assert.deepEqual(
+      counted.map(([route, outcome]) => [route, outcome]),
+      [[GROUPS, "timeout"]],
+    );
   });
 });

@@ -10,7 +10,11 @@ import { createGitHub, type GitHubOptions } from "../../../src/github/create-git
 import { createRequestDeadlines, type RequestDeadlines } from "../../../src/request-deadline.js";
 import { createSimulator, demoSeed, type Simulator } from "../../../src/simulator/index.js";
 
-const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+const privateKey = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+}).privateKey;
 const quiet = { debug: () => undefined, warn: () => undefined };
 const MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}";
 const ACCESS_TOKEN = "POST /app/installations/{installation_id}/access_tokens";
@@ -97,7 +101,10 @@ describe("createGitHub", () => {
     const { sim, github, deadlines, fetched } = setUp({ requestTimeoutMs: 200, timeoutMs: 10_000 });
     sim.faults.delayNext(ACCESS_TOKEN, 400); // had its fetch not been aborted, the token would be minted at 400 ms
     const started = performance.now();
-    await assert.rejects(deadlines.within(() => github.org.teamMembership("platform", "alice")), isTimeoutError);
+    await assert.rejects(
+      deadlines.within(() => github.org.teamMembership("platform", "alice")),
+      isTimeoutError,
+    );
     const elapsed = performance.now() - started;
     assert.ok(elapsed >= 190 && elapsed < 400, `failed after ${Math.round(elapsed)} ms`);
     await sleepUntil(started + 600);
@@ -109,7 +116,10 @@ describe("createGitHub", () => {
     const { sim, github, deadlines } = setUp({ requestTimeoutMs: 200, timeoutMs: 10_000 });
     sim.faults.delayNext(ACCESS_TOKEN, 400);
     const started = performance.now();
-    await assert.rejects(deadlines.within(() => github.org.checkInstallation()), isTimeoutError);
+    await assert.rejects(
+      deadlines.within(() => github.org.checkInstallation()),
+      isTimeoutError,
+    );
     assert.ok(performance.now() - started < 400);
     await sleepUntil(started + 600);
     assert.equal(sim.state.installationTokens.size, 0, "the token fetch was aborted");

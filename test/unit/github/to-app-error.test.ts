@@ -28,7 +28,9 @@ describe("toAppError", () => {
   });
 
   test("when the connection fails (dropped, refused, reset), then 502 GITHUB_UNAVAILABLE", () => {
-    const dropped = connectionError(new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) }));
+    const dropped = connectionError(
+      new TypeError("fetch failed", { cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }) }),
+    );
     assert.deepEqual(Object.values(mapped(dropped)).slice(0, 2), ["GITHUB_UNAVAILABLE", 502]);
     assert.match(mapped(dropped).message, /^GitHub could not be reached while doing things$/);
   });
@@ -43,12 +45,16 @@ describe("toAppError", () => {
 
   test("when the primary rate limit is exhausted, then 503 GITHUB_RATE_LIMITED with Retry-After until x-ratelimit-reset", () => {
     const reset = String(NOW / 1000 + 120);
-    const result = mapped(httpError(403, "API rate limit exceeded for installation ID 4242.", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }));
+    const result = mapped(
+      httpError(403, "API rate limit exceeded for installation ID 4242.", { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset }),
+    );
     assert.deepEqual([result.code, result.status, result.retryAfter], ["GITHUB_RATE_LIMITED", 503, 120]);
   });
 
   test("when a secondary rate limit answers 403 or 429 with retry-after, then 503 with that Retry-After", () => {
-    const secondary = mapped(httpError(403, "You have exceeded a secondary rate limit. Please wait a few minutes.", { "retry-after": "30" }));
+    const secondary = mapped(
+      httpError(403, "You have exceeded a secondary rate limit. Please wait a few minutes.", { "retry-after": "30" }),
+    );
     assert.deepEqual([secondary.code, secondary.retryAfter], ["GITHUB_RATE_LIMITED", 30]);
     const tooMany = mapped(httpError(429, "Too Many Requests", { "retry-after": "7" }));
     assert.deepEqual([tooMany.code, tooMany.status, tooMany.retryAfter], ["GITHUB_RATE_LIMITED", 503, 7]);
@@ -56,7 +62,10 @@ describe("toAppError", () => {
   });
 
   test("when GitHub refuses the App (401, or 403 for anything but a rate limit), then 503 GITHUB_APP_UNAUTHORIZED", () => {
-    assert.deepEqual([mapped(httpError(401, "Bad credentials")).code, mapped(httpError(401, "Bad credentials")).status], ["GITHUB_APP_UNAUTHORIZED", 503]);
+    assert.deepEqual(
+      [mapped(httpError(401, "Bad credentials")).code, mapped(httpError(401, "Bad credentials")).status],
+      ["GITHUB_APP_UNAUTHORIZED", 503],
+    );
     const forbidden = mapped(httpError(403, "Resource not accessible by integration"));
     assert.equal(forbidden.code, "GITHUB_APP_UNAUTHORIZED");
     assert.match(forbidden.message, /Resource not accessible by integration/);

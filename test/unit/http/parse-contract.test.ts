@@ -16,7 +16,14 @@ import { describe, test } from "node:test";
 import { fc } from "../../helpers/property.js";
 import { AppError } from "../../../src/domain/errors.js";
 import { V1_ROUTES } from "../../../src/http/routes/v1.js";
-import { parseV1Request, V1_PARAMETERS, type Inputs, type ParameterName, type RawRequest, type V1RouteName } from "../../../src/http/parse.js";
+import {
+  parseV1Request,
+  V1_PARAMETERS,
+  type Inputs,
+  type ParameterName,
+  type RawRequest,
+  type V1RouteName,
+} from "../../../src/http/parse.js";
 import { pointer, spec, validatorAt } from "../../helpers/api-contract.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -46,7 +53,9 @@ const document = spec as unknown as { paths: Record<string, Record<string, Opera
 function resolve<T>(value: T | Ref, at: string): { value: T; at: string } {
   if (typeof value === "object" && value !== null && "$ref" in value) {
     const path = value.$ref.replace(/^#\//, "");
-    const found = path.split("/").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
+    const found = path
+      .split("/")
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
     return { value: found as T, at: path };
   }
   return { value, at };
@@ -142,17 +151,41 @@ const ALNUM = [..."abcxyzABCXYZ0189"];
 const SLUG_CHARS = [...ALNUM, "_", ".", "-"];
 const WHITESPACE = ["", "", " ", "\t", "\u00a0", "\u2028", "\ufeff", "  "];
 
-const slug = fc.tuple(fc.constantFrom(...ALNUM), fc.string({ unit: fc.constantFrom(...SLUG_CHARS), maxLength: 12 })).map(([first, rest]) => first + rest);
+const slug = fc
+  .tuple(fc.constantFrom(...ALNUM), fc.string({ unit: fc.constantFrom(...SLUG_CHARS), maxLength: 12 }))
+  .map(([first, rest]) => first + rest);
 const padded = <T extends string>(core: fc.Arbitrary<T>) =>
   fc.tuple(fc.constantFrom(...WHITESPACE), core, fc.constantFrom(...WHITESPACE)).map(([before, text, after]) => before + text + after);
 
 const teamString = fc.oneof(
   { weight: 4, arbitrary: padded(slug) },
   // around the 100-character limit, which counts the whitespace around the slug too
-  { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 97, max: 101 })).map(([pad, n]) => " ".repeat(pad) + "a".repeat(n)) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom("", " ", "\t", "-abc", "_abc", ".abc", "a b", "a/b", "a,b", "é", "ＰＬＡＴＦＯＲＭ", "plat\u200bform", "a\u0000", "..", "a+b", "Platform"),
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 97, max: 101 }))
+      .map(([pad, n]) => " ".repeat(pad) + "a".repeat(n)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "",
+      " ",
+      "\t",
+      "-abc",
+      "_abc",
+      ".abc",
+      "a b",
+      "a/b",
+      "a,b",
+      "é",
+      "ＰＬＡＴＦＯＲＭ",
+      "plat\u200bform",
+      "a\u0000",
+      "..",
+      "a+b",
+      "Platform",
+    ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 4 }) },
@@ -163,7 +196,12 @@ const repoName = fc.oneof(
   { weight: 2, arbitrary: padded(fc.constantFrom("api", "API", "web", "a.b", "x-1")) },
   { weight: 2, arbitrary: fc.constantFrom("", " ", ".", "..", " . ", "a b", "a/b", "../etc", "é", "a\u0000", "a;b", "a,b") },
   // around the 100-character limit on a name, whitespace included
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 98, max: 101 })).map(([pad, n]) => " ".repeat(pad) + "r".repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 98, max: 101 }))
+      .map(([pad, n]) => " ".repeat(pad) + "r".repeat(n)),
+  },
 );
 
 const MANY_DISTINCT = (n: number) => Array.from({ length: n }, (_, i) => `repo-${i}`);
@@ -182,8 +220,22 @@ const reposString = fc.oneof(
   },
 );
 const reposArray = fc.oneof(
-  { weight: 8, arbitrary: fc.array(fc.oneof({ weight: 9, arbitrary: repoName }, { weight: 1, arbitrary: fc.constantFrom<unknown>(1, null, true, ["api"]) }), { maxLength: 6 }) },
-  { weight: 2, arbitrary: fc.constantFrom<unknown[]>(MANY_DISTINCT(1000), MANY_DISTINCT(1001), [...MANY_DISTINCT(999), "repo-0", "repo-1"], Array.from({ length: 1001 }, () => "api")) },
+  {
+    weight: 8,
+    arbitrary: fc.array(
+      fc.oneof({ weight: 9, arbitrary: repoName }, { weight: 1, arbitrary: fc.constantFrom<unknown>(1, null, true, ["api"]) }),
+      { maxLength: 6 },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<unknown[]>(
+      MANY_DISTINCT(1000),
+      MANY_DISTINCT(1001),
+      [...MANY_DISTINCT(999), "repo-0", "repo-1"],
+      Array.from({ length: 1001 }, () => "api"),
+    ),
+  },
 );
 
 const FLAGS = ["true", "false", "1", "0", "", "yes", "TRUE", " true", "on"];
@@ -219,7 +271,10 @@ function generated(op: Operation): fc.Arbitrary<Generated> {
     team: sometimes(queryValue("team"), takes("team")),
     repos: sometimes(queryValue("repos"), takes("repos")),
     force: sometimes(queryValue("force"), takes("force")),
-    other: sometimes(fc.tuple(fc.constantFrom("unknown", "Team", "team[]", "TEAM", "repo", "__proto__"), fc.constantFrom("x", "platform", "")), false),
+    other: sometimes(
+      fc.tuple(fc.constantFrom("unknown", "Team", "team[]", "TEAM", "repo", "__proto__"), fc.constantFrom("x", "platform", "")),
+      false,
+    ),
   });
   const bodyParts = fc.record({
     team: sometimes(bodyValue("team"), true),
@@ -234,7 +289,8 @@ function generated(op: Operation): fc.Arbitrary<Generated> {
       arbitrary: bodyParts.map((parts) => {
         const object: Record<string, unknown> = {};
         for (const name of ALL_NAMES) if (parts[name] !== undefined) object[name] = parts[name];
-        if (parts.other) Object.defineProperty(object, parts.other[0], { value: parts.other[1], enumerable: true, writable: true, configurable: true });
+        if (parts.other)
+          Object.defineProperty(object, parts.other[0], { value: parts.other[1], enumerable: true, writable: true, configurable: true });
         return object;
       }),
     },
@@ -283,29 +339,50 @@ function wellFormed(op: Operation, faults: boolean): fc.Arbitrary<Generated> {
   const names = [...op.query.keys()] as ParameterName[];
   const valid = (name: ParameterName, where: "query" | "body"): fc.Arbitrary<unknown> => {
     if (name === "team") return padded(slug);
-    if (name === "force") return where === "query" ? fc.constantFrom("true", "false", "1", "0") : fc.constantFrom<unknown>(true, false, "true", "0", "");
-    const names = fc.array(padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 })), { minLength: 1, maxLength: 5 });
-    return where === "query" ? names.map((list) => list.join(",")) : fc.oneof(names, names.map((list) => list.join(", ")));
+    if (name === "force")
+      return where === "query" ? fc.constantFrom("true", "false", "1", "0") : fc.constantFrom<unknown>(true, false, "true", "0", "");
+    const names = fc.array(padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 })), {
+      minLength: 1,
+      maxLength: 5,
+    });
+    return where === "query"
+      ? names.map((list) => list.join(","))
+      : fc.oneof(
+          names,
+          names.map((list) => list.join(", ")),
+        );
   };
   return fc
     .record({
-      places: fc.tuple(...names.map(() => fc.constantFrom<"query" | "body">(...(op.body ? (["query", "body"] as const) : (["query"] as const))))),
+      places: fc.tuple(
+        ...names.map(() => fc.constantFrom<"query" | "body">(...(op.body ? (["query", "body"] as const) : (["query"] as const)))),
+      ),
       keep: fc.tuple(...names.map((name) => (V1_PARAMETERS[op.route].required.includes(name as never) ? fc.constant(true) : fc.boolean()))),
       contentType: fc.constantFrom(undefined, "application/json", "application/json; charset=utf-8"),
       chunked: fc.boolean(),
     })
     .chain(({ places, keep, contentType, chunked }) =>
-      fc.tuple(...names.map((name, i) => (faults ? fc.oneof(valid(name, places[i]!), hostile(name, places[i]!)) : valid(name, places[i]!)))).map((chosen) => {
-        const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-        const json: Record<string, unknown> = {};
-        names.forEach((name, i) => {
-          if (!keep[i]) return;
-          if (places[i] === "query") query[name] = chosen[i] as string;
-          else json[name] = chosen[i];
-        });
-        const sendsBody = Object.keys(json).length > 0;
-        return { op, query, contentType: sendsBody ? "application/json" : contentType && op.body ? contentType : undefined, sendsBody, chunked, zeroLength: false, json };
-      }),
+      fc
+        .tuple(...names.map((name, i) => (faults ? fc.oneof(valid(name, places[i]!), hostile(name, places[i]!)) : valid(name, places[i]!))))
+        .map((chosen) => {
+          const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+          const json: Record<string, unknown> = {};
+          names.forEach((name, i) => {
+            if (!keep[i]) return;
+            if (places[i] === "query") query[name] = chosen[i] as string;
+            else json[name] = chosen[i];
+          });
+          const sendsBody = Object.keys(json).length > 0;
+          return {
+            op,
+            query,
+            contentType: sendsBody ? "application/json" : contentType && op.body ? contentType : undefined,
+            sendsBody,
+            chunked,
+            zeroLength: false,
+            json,
+          };
+        }),
     );
 }
 

@@ -12,7 +12,9 @@ const eslint = new ESLint({ overrideConfig: tseslint.configs.disableTypeChecked 
 
 async function importProblems(file: string, importLine: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${importLine}\nexport const used = [x];\n`, { filePath: file });
-  return (result?.messages ?? []).filter((m) => m.ruleId === "@typescript-eslint/no-restricted-imports" || m.ruleId === "no-restricted-imports").map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === "@typescript-eslint/no-restricted-imports" || m.ruleId === "no-restricted-imports")
+    .map((m) => m.message);
 }
 
 const BROKEN: Array<[file: string, importLine: string, wall: RegExp]> = [
@@ -45,7 +47,10 @@ describe("layer walls in the lint", () => {
   for (const [file, importLine, wall] of BROKEN) {
     test(`when ${file} says ${importLine}, then the lint fails with ${wall.source}`, async () => {
       const problems = await importProblems(file, importLine);
-      assert.ok(problems.some((m) => wall.test(m)), `problems: ${JSON.stringify(problems)}`);
+      assert.ok(
+        problems.some((m) => wall.test(m)),
+        `problems: ${JSON.stringify(problems)}`,
+      );
     });
   }
   for (const [file, importLine] of KEPT) {

@@ -14,7 +14,16 @@ type LoggingConfig = Config["logging"];
 const LOG_FILE = /^actions-runner-manager-\d{4}-\d{2}-\d{2}\.log$/;
 
 function config(overrides: Partial<LoggingConfig> = {}): LoggingConfig {
-  return { compress: false, ephemeral: true, level: "info", logDirectory: "/nonexistent/logs", maxAgeDays: 0, maxBackups: 0, maxSizeMB: 0, ...overrides };
+  return {
+    compress: false,
+    ephemeral: true,
+    level: "info",
+    logDirectory: "/nonexistent/logs",
+    maxAgeDays: 0,
+    maxBackups: 0,
+    maxSizeMB: 0,
+    ...overrides,
+  };
 }
 
 function tempDir(t: TestContext): string {
@@ -67,7 +76,13 @@ describe("createLogger: lines", () => {
     assert.match(sink.text(), /^\{.*\}\n\{.*\}\n$/);
     const [first, second] = sink.lines();
     assert.deepEqual(Object.keys(first!), ["timestamp", "level", "message", "org", "runnerGroupId"]);
-    assert.deepEqual(first, { timestamp: "2026-03-04T05:06:07.089Z", level: "info", message: "group created", org: "acme", runnerGroupId: 7 });
+    assert.deepEqual(first, {
+      timestamp: "2026-03-04T05:06:07.089Z",
+      level: "info",
+      message: "group created",
+      org: "acme",
+      runnerGroupId: 7,
+    });
     assert.deepEqual(second, { timestamp: "2026-03-04T05:06:08.089Z", level: "warn", message: "slow", durationMs: 1200 });
   });
 
@@ -85,13 +100,19 @@ describe("createLogger: lines", () => {
       log.warn("w");
       log.error("e");
       await close();
-      assert.deepEqual(sink.lines().map((line) => line.level), [...written].reverse());
+      assert.deepEqual(
+        sink.lines().map((line) => line.level),
+        [...written].reverse(),
+      );
     });
   }
 
   test("when the level is a name the Go original used (warning, fatal, trace), then createLogger throws instead of logging nothing", () => {
     for (const level of ["warning", "fatal", "trace", "INFO", ""]) {
-      assert.throws(() => createLogger(config({ level: level as never }), { streams: [createLogSink().stream] }), /logging\.level must be one of error, warn, info, debug/);
+      assert.throws(
+        () => createLogger(config({ level: level as never }), { streams: [createLogSink().stream] }),
+        /logging\.level must be one of error, warn, info, debug/,
+      );
     }
   });
 
@@ -168,7 +189,10 @@ describe("createLogger: lines", () => {
     log.info("after");
     log.child({ a: 1 }).error("after");
     await close();
-    assert.deepEqual(sink.lines().map((line) => line.message), ["before"]);
+    assert.deepEqual(
+      sink.lines().map((line) => line.message),
+      ["before"],
+    );
   });
 });
 
@@ -191,11 +215,18 @@ describe("createLogger: the rotating file", () => {
     const { log, close } = start(t, config({ ephemeral: false, logDirectory: dir, maxBackups: 3 }));
     log.info("x");
     await close();
-    const audit = JSON.parse(readFileSync(join(dir, AUDIT_FILE_NAME), "utf8")) as { keep: { days: boolean; amount: number }; files: Array<{ name: string }> };
+    const audit = JSON.parse(readFileSync(join(dir, AUDIT_FILE_NAME), "utf8")) as {
+      keep: { days: boolean; amount: number };
+      files: Array<{ name: string }>;
+    };
     assert.deepEqual(audit.keep, { days: false, amount: 4 });
     assert.equal(audit.files.length, 1);
     assert.match(audit.files[0]!.name, /actions-runner-manager-\d{4}-\d{2}-\d{2}\.log$/);
-    assert.deepEqual(readdirSync(dir).filter((name) => name.endsWith(".json")), [AUDIT_FILE_NAME], "no hash-named audit file beside it");
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.endsWith(".json")),
+      [AUDIT_FILE_NAME],
+      "no hash-named audit file beside it",
+    );
   });
 
   test("when ephemeral, then no file and no directory is created", async (t) => {
@@ -223,11 +254,16 @@ describe("createLogger: the rotating file", () => {
     const { log, close } = start(t, config({ ephemeral: false, logDirectory: dir, maxSizeMB: 1 / 1024, maxBackups: 2 })); // 1 kB
     await writePaced(log, 30);
     await close();
-    const logs = readdirSync(dir).filter((name) => name.endsWith(".log")).sort();
+    const logs = readdirSync(dir)
+      .filter((name) => name.endsWith(".log"))
+      .sort();
     assert.equal(logs.length, 3, logs.join(", "));
     for (const name of logs) assert.match(name, /^actions-runner-manager-\d{4}-\d{2}-\d{2}(\.\d+)?\.log$/);
     const all = logs.flatMap((name) => parseJsonLines(readFileSync(join(dir, name), "utf8")));
-    assert.ok(all.some((line) => line.i === 29), "the newest line is kept");
+    assert.ok(
+      all.some((line) => line.i === 29),
+      "the newest line is kept",
+    );
   });
 
   test("when the log file cannot be written, then the process survives and the streams say so once and keep every line", async (t) => {
@@ -241,7 +277,10 @@ describe("createLogger: the rotating file", () => {
     log.info("three");
     await close();
     const lines = sink.lines();
-    assert.deepEqual(lines.map((line) => line.message), ["one", "logging: a log destination failed; its lines are lost until restart", "two", "three"]);
+    assert.deepEqual(
+      lines.map((line) => line.message),
+      ["one", "logging: a log destination failed; its lines are lost until restart", "two", "three"],
+    );
     assert.equal((lines[1]!.error as Record<string, unknown>).code, "EISDIR");
   });
 

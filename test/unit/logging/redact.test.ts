@@ -139,7 +139,10 @@ describe("redaction in log lines, for every credential shape", () => {
 
       test("when it is nested in objects and arrays, then it is gone and the structure stays", async (t) => {
         const { log, sink, close } = startLogger(t);
-        log.info("request", { request: { method: "POST", headers: { "x-note": text } }, items: ["first", text, { inner: [text] }, "last"] });
+        log.info("request", {
+          request: { method: "POST", headers: { "x-note": text } },
+          items: ["first", text, { inner: [text] }, "last"],
+        });
         await close();
         assertAbsent(sink.text(), secret);
         const [line] = sink.lines();
@@ -171,7 +174,10 @@ describe("redaction in log lines, for every credential shape", () => {
         const SPLAT = Symbol.for("splat");
         const MESSAGE = Symbol.for("message");
         const format = createLogFormat(manualClock("2026-01-01T00:00:00Z"));
-        const info = format.transform({ level: "info", message: "using %s for %s", [SPLAT]: [text, "acme"] }) as Record<string | symbol, unknown>;
+        const info = format.transform({ level: "info", message: "using %s for %s", [SPLAT]: [text, "acme"] }) as Record<
+          string | symbol,
+          unknown
+        >;
         const out = info[MESSAGE] as string;
         assertAbsent(out, secret);
         assert.match(JSON.parse(out).message, /^using .*REDACTED.* for acme$/s);
@@ -204,8 +210,15 @@ describe("redaction in log lines, for every credential shape", () => {
     const MESSAGE = Symbol.for("message");
     const opaque = randomBytes(20).toString("hex");
     const format = createLogFormat(manualClock());
-    const json = format.transform({ level: "info", message: "body %j", [SPLAT]: [{ token: opaque, expires_at: "2026-01-01T01:00:00Z" }] }) as Record<string | symbol, unknown>;
-    const inspected = format.transform({ level: "info", message: "body %o", [SPLAT]: [{ password: opaque }] }) as Record<string | symbol, unknown>;
+    const json = format.transform({
+      level: "info",
+      message: "body %j",
+      [SPLAT]: [{ token: opaque, expires_at: "2026-01-01T01:00:00Z" }],
+    }) as Record<string | symbol, unknown>;
+    const inspected = format.transform({ level: "info", message: "body %o", [SPLAT]: [{ password: opaque }] }) as Record<
+      string | symbol,
+      unknown
+    >;
     assertAbsent(json[MESSAGE] as string, opaque);
     assertAbsent(inspected[MESSAGE] as string, opaque);
     assert.match(json[MESSAGE] as string, /expires_at/);
@@ -216,27 +229,84 @@ describe("redaction in log lines, for every credential shape", () => {
     const MESSAGE = Symbol.for("message");
     const opaque = randomBytes(20).toString("hex");
     const format = createLogFormat(manualClock());
-    const info = format.transform({ level: "info", message: "minted", [SPLAT]: [{ token: opaque, runnerGroupId: 3 }] }) as Record<string | symbol, unknown>;
+    const info = format.transform({ level: "info", message: "minted", [SPLAT]: [{ token: opaque, runnerGroupId: 3 }] }) as Record<
+      string | symbol,
+      unknown
+    >;
     assertAbsent(info[MESSAGE] as string, opaque);
-    assert.deepEqual(JSON.parse(info[MESSAGE] as string), { level: "info", message: "minted", token: "[REDACTED]", runnerGroupId: 3, timestamp: "2026-01-01T00:00:00.000Z" });
+    assert.deepEqual(JSON.parse(info[MESSAGE] as string), {
+      level: "info",
+      message: "minted",
+      token: "[REDACTED]",
+      runnerGroupId: 3,
+      timestamp: "2026-01-01T00:00:00.000Z",
+    });
   });
 });
 
 describe("redactString, for any surrounding text", () => {
-  const word = (alphabet: string, length: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: length, maxLength: length });
+  const word = (alphabet: string, length: number) =>
+    fc.string({ unit: fc.constantFrom(...alphabet), minLength: length, maxLength: length });
   const hex40 = word("0123456789abcdef", 40);
   const b64url = fc.string({ unit: fc.constantFrom(...BASE62, "-", "_"), minLength: 4, maxLength: 60 });
   const secrets: Array<[string, fc.Arbitrary<{ text: string; secret: string }>]> = [
-    ["gh?_ tokens", fc.tuple(fc.constantFrom("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), word(BASE62, 36)).map(([p, body]) => ({ text: p + body, secret: body }))],
-    ["github_pat_ tokens", fc.tuple(word(BASE62, 22), word(BASE62, 59)).map(([a, b]) => ({ text: `github_pat_${a}_${b}`, secret: `${a}_${b}` }))],
+    [
+      "gh?_ tokens",
+      fc
+        .tuple(fc.constantFrom("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), word(BASE62, 36))
+        .map(([p, body]) => ({ text: p + body, secret: body })),
+    ],
+    [
+      "github_pat_ tokens",
+      fc.tuple(word(BASE62, 22), word(BASE62, 59)).map(([a, b]) => ({ text: `github_pat_${a}_${b}`, secret: `${a}_${b}` })),
+    ],
     ["runner tokens", word(BASE32, 29).map((t) => ({ text: t, secret: t }))],
     ["JWTs", fc.tuple(b64url, b64url, b64url).map(([h, p, sig]) => ({ text: `eyJ${h}.${p}.${sig}`, secret: `${h}.${p}.${sig}` }))],
-    ["Bearer, token and Basic credentials", fc.tuple(fc.constantFrom("Bearer", "token", "Basic", "bearer", "TOKEN"), hex40).map(([scheme, t]) => ({ text: `${scheme} ${t}`, secret: t }))],
-    ["Authorization headers", fc.tuple(fc.constantFrom("Authorization: ", "authorization=", '"authorization":"', "Proxy-Authorization: token "), hex40).map(([h, t]) => ({ text: h + t, secret: t }))],
+    [
+      "Bearer, token and Basic credentials",
+      fc
+        .tuple(fc.constantFrom("Bearer", "token", "Basic", "bearer", "TOKEN"), hex40)
+        .map(([scheme, t]) => ({ text: `${scheme} ${t}`, secret: t })),
+    ],
+    [
+      "Authorization headers",
+      fc
+        .tuple(fc.constantFrom("Authorization: ", "authorization=", '"authorization":"', "Proxy-Authorization: token "), hex40)
+        .map(([h, t]) => ({ text: h + t, secret: t })),
+    ],
     ["private keys", fc.constantFrom(RSA_PRIVATE_KEY, EC_PRIVATE_KEY).map((pem) => ({ text: pem, secret: pemBody(pem) }))],
   ];
   // Anything may surround a credential, as long as something other than a letter or digit separates them.
-  const separator = fc.constantFrom(" ", "\n", "\t", ":", "=", '"', "'", ",", ";", "(", ")", "[", "]", "{", "}", "/", "?", "&", "#", "<", ">", ".", "-", "+", "%20", "%3D", "\\n", "\\t");
+  const separator = fc.constantFrom(
+    " ",
+    "\n",
+    "\t",
+    ":",
+    "=",
+    '"',
+    "'",
+    ",",
+    ";",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "/",
+    "?",
+    "&",
+    "#",
+    "<",
+    ">",
+    ".",
+    "-",
+    "+",
+    "%20",
+    "%3D",
+    "\\n",
+    "\\t",
+  );
   const around = fc.string({ unit: "binary", maxLength: 40 });
 
   for (const [kind, arbitrary] of secrets) {
@@ -253,10 +323,34 @@ describe("redactString, for any surrounding text", () => {
 
 describe("redaction by key name", () => {
   const secretKeys = [
-    "authorization", "Authorization", "proxy-authorization", "token", "access_token", "accessToken", "refresh_token",
-    "registrationToken", "installationToken", "tokens", "password", "secret", "client_secret", "webhookSecret",
-    "privateKey", "private_key", "PRIVATE-KEY", "privateKeyPem", "cookie", "set-cookie", "Set-Cookie", "jit_config",
-    "encoded_jit_config", "encodedJitConfig", ".credentials", "jwt", "auth", "x-api-key",
+    "authorization",
+    "Authorization",
+    "proxy-authorization",
+    "token",
+    "access_token",
+    "accessToken",
+    "refresh_token",
+    "registrationToken",
+    "installationToken",
+    "tokens",
+    "password",
+    "secret",
+    "client_secret",
+    "webhookSecret",
+    "privateKey",
+    "private_key",
+    "PRIVATE-KEY",
+    "privateKeyPem",
+    "cookie",
+    "set-cookie",
+    "Set-Cookie",
+    "jit_config",
+    "encoded_jit_config",
+    "encodedJitConfig",
+    ".credentials",
+    "jwt",
+    "auth",
+    "x-api-key",
   ];
   for (const key of secretKeys) {
     test(`when a field is named ${key}, then its value is replaced, however it looks`, async (t) => {
@@ -309,7 +403,10 @@ describe("redactString", () => {
     assert.equal(redactString(`Authorization: token ${ghs}`), "Authorization: token ghs_[REDACTED]");
     assert.equal(redactString(`Bearer ${appJwt()}`), "Bearer [REDACTED:jwt]");
     assert.equal(redactString(`token ${runner}`), "token [REDACTED:runner-token]");
-    assert.equal(redactString("https://x-access-token:s3cr3t@github.com/acme/api.git"), "https://x-access-token:[REDACTED]@github.com/acme/api.git");
+    assert.equal(
+      redactString("https://x-access-token:s3cr3t@github.com/acme/api.git"),
+      "https://x-access-token:[REDACTED]@github.com/acme/api.git",
+    );
   });
 
   test("when text only talks about tokens, then it is left alone", () => {
@@ -378,7 +475,13 @@ describe("redactValue", () => {
     const a: Record<string, unknown> = { name: "a", left: shared, right: shared };
     a.self = a;
     a.list = [a, shared];
-    assert.deepEqual(redactValue(a), { name: "a", left: { org: "acme" }, right: { org: "acme" }, self: "[Circular]", list: ["[Circular]", { org: "acme" }] });
+    assert.deepEqual(redactValue(a), {
+      name: "a",
+      left: { org: "acme" },
+      right: { org: "acme" },
+      self: "[Circular]",
+      list: ["[Circular]", { org: "acme" }],
+    });
   });
 
   test("when an Error has own fields, a cause and a cycle, then they are logged, redacted", () => {
@@ -405,9 +508,15 @@ describe("redactValue", () => {
   });
 
   test("when an AggregateError is logged, then each of its errors is logged", () => {
-    const out = redactValue(new AggregateError([new Error("one"), new Error("two")], "both failed")) as { message: string; errors: Array<{ message: string }> };
+    const out = redactValue(new AggregateError([new Error("one"), new Error("two")], "both failed")) as {
+      message: string;
+      errors: Array<{ message: string }>;
+    };
     assert.equal(out.message, "both failed");
-    assert.deepEqual(out.errors.map((e) => e.message), ["one", "two"]);
+    assert.deepEqual(
+      out.errors.map((e) => e.message),
+      ["one", "two"],
+    );
   });
 
   test("when values are not plain JSON, then they become JSON that says what they were", () => {
@@ -416,7 +525,10 @@ describe("redactValue", () => {
       when: new Date("2026-01-01T00:00:00Z"),
       bytes: Buffer.from(RSA_PRIVATE_KEY),
       url: new URL(`https://api.github.com/user?access_token=${ghs}`),
-      map: new Map<string, unknown>([["token", ghs], ["org", "acme"]]),
+      map: new Map<string, unknown>([
+        ["token", ghs],
+        ["org", "acme"],
+      ]),
       set: new Set([ghs]),
       headers: new Headers({ authorization: `token ${ghs}`, accept: "application/json" }),
       big: 12345678901234567890n,
@@ -441,7 +553,11 @@ describe("redactValue", () => {
       get boom(): string {
         throw new Error("no");
       },
-      bad: { toJSON: () => { throw new Error("no"); } },
+      bad: {
+        toJSON: () => {
+          throw new Error("no");
+        },
+      },
       ok: 1,
     };
     assert.deepEqual(redactValue(hostile), { boom: "[Unreadable]", bad: "[Unserializable]", ok: 1 });
