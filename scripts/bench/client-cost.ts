@@ -87,6 +87,7 @@ for (const retries of [0, 2]) {
     installationId: 4242,
     privateKeyPem: privateKey,
     baseUrl: url,
+    timeoutMs: 10_000,
     log,
     deadlines,
     retries,

@@ -28,9 +28,9 @@ export interface GitHubOptions {
   /** the deadline of the caller request being served, which every GitHub call made for it shares (config github.timeoutSeconds) */
   deadlines: RequestDeadlines;
   /** abort one GitHub call after this long, its retries included (config github.callTimeoutSeconds) */
-  timeoutMs?: number;
-  /** retries of a failed call that is safe to repeat (5xx, dropped connection); 0 in tests that must see GitHub's first answer */
-  retries?: number;
+  timeoutMs: number;
+  /** retries of a failed call that is safe to repeat (5xx, dropped connection) (config github.retries) */
+  retries: number;
   /** the shortest back-off before the first retry; it doubles with each retry, with jitter */
   retryBaseMs?: number;
   /** a rate-limited call is retried once when GitHub asks us to wait at most this long */
@@ -60,8 +60,8 @@ function octokitClass(options: GitHubOptions) {
   const policy = createCallPolicy({
     fetch: options.fetch ?? globalThis.fetch,
     deadlines: options.deadlines,
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retries: options.retries ?? 2,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
     retryBaseMs: options.retryBaseMs ?? 500,
     maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? 5,
     retryAfterUnitMs: options.retryAfterUnitMs ?? 1000,

@@ -46,6 +46,8 @@ function setUp(options: Partial<GitHubOptions> & { requestTimeoutMs?: number } =
     },
     log: quiet,
     deadlines,
+    timeoutMs: 10_000,
+    retries: 2,
     retryBaseMs: 5,
     ...settings,
   });
