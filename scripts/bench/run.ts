@@ -480,7 +480,7 @@ async function main(options: Options, tmp: string): Promise<number> {
     direct,
     oneCall,
     helloWorld,
-    targets: evaluateTargets(routes),
+    targets: evaluateTargets(routes, { oneCall, helloWorld }),
     ...(soak ? { soak } : {}),
     allOk: allRows.every(rowOk),
   };
