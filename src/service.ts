@@ -47,6 +47,12 @@ export interface Service {
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
+  if (config.policy.groupPrefix === "") {
+    log.warn(
+      "policy.groupPrefix is empty: a team's managed group is the group named exactly after it, so the maintainers of any team " +
+        "(which any organization member may create) control an admin-made group of the same name. See the README, 'Coming from the Go original'.",
+    );
+  }
   const metrics = options.metrics ?? createMetrics();
   const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
   const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);

@@ -68,7 +68,11 @@ export interface Config {
     /** (team, repository) → the team's permission on it */
     repoPermissions: CacheSettings;
   };
-  policy: { minRepoPermission: RepoPermission };
+  policy: {
+    minRepoPermission: RepoPermission;
+    /** the managed group of team T is named groupPrefix + T; "" names it T, as the Go original did */
+    groupPrefix: string;
+  };
   /** shared rate-limit counters for several replicas; without a url they are counted in memory */
   redis: {
     /** redis://, rediss:// or unix:// URL, from ARM_REDIS_URL / ARM_REDIS_URL_FILE or the file; may hold a password */
@@ -150,6 +154,8 @@ function positiveNumber(expected: string) {
 function text(expected: string) {
   return z.string({ error: expected }).trim().min(1, { error: expected });
 }
+
+const GROUP_PREFIX_EXPECTED = "expected letters, digits, '-', '_' or '.' (at most 40), or \"\" for no prefix";
 
 const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const org = z
@@ -390,6 +396,12 @@ export const configFileSchema = z
         {
           // write, because whoever can push to a repository can already run its workflows with its secrets.
           minRepoPermission: minRepoPermission.default("write"),
+          // A prefix no team can take for itself: without one, any member who creates a team named like an
+          // admin-made group would maintain that group.
+          groupPrefix: z
+            .string({ error: GROUP_PREFIX_EXPECTED })
+            .regex(/^[A-Za-z0-9_.-]{0,40}$/, { error: GROUP_PREFIX_EXPECTED })
+            .default("team-"),
         },
         { error: MAPPING },
       )

@@ -43,7 +43,7 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
       runnerGroups: { ...file.cache.runnerGroups },
       repoPermissions: { ...file.cache.repoPermissions },
     },
-    policy: { minRepoPermission: file.policy.minRepoPermission },
+    policy: { minRepoPermission: file.policy.minRepoPermission, groupPrefix: file.policy.groupPrefix },
     redis: {
       ...((redisUrl ?? file.redis.url) !== undefined && { url: redisUrl ?? file.redis.url }),
       onError: file.redis.onError,

@@ -10,8 +10,8 @@ import { githubStatus, toAppError } from "./to-app-error.js";
 
 const PER_PAGE = 100;
 
-function toGroup(g: { id: number; name: string; visibility: string; default: boolean }): RunnerGroup {
-  return { id: g.id, name: g.name, visibility: g.visibility, isDefault: g.default };
+function toGroup(g: { id: number; name: string; visibility: string; default: boolean; inherited?: boolean }): RunnerGroup {
+  return { id: g.id, name: g.name, visibility: g.visibility, isDefault: g.default, inherited: g.inherited === true };
 }
 
 function toRunner(r: { id: number; name: string; os: string; status: string; busy: boolean; labels: Array<{ name: string }> }): Runner {

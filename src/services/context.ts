@@ -10,6 +10,8 @@ import type { KeyedLock } from "./group-lock.js";
 export interface Policy {
   /** the least a team must hold on a repository to attach it to its group */
   minRepoPermission: RepoPermission;
+  /** the managed group of team T is named groupPrefix + T */
+  groupPrefix: string;
 }
 
 /** One line of the audit trail per change made on GitHub. */

@@ -1,16 +1,21 @@
 /**
- * The team's runner group: create, delete, describe. The group carries the team's slug as its name.
+ * The team's managed runner group: create, delete, describe. It is named policy.groupPrefix + the team's
+ * slug, and no other group is ever read or changed on a team's behalf.
  */
 import { AppError } from "../domain/errors.js";
-import { groupNameForTeam, type RunnerGroup, type Runner } from "../domain/runner-group.js";
-import type { GitHub, Lookup } from "../github/ports.js";
+import { groupNameForTeam, isNeverManaged, type RunnerGroup, type Runner } from "../domain/runner-group.js";
+import type { Lookup } from "../github/ports.js";
 import { changingGroup, type TeamContext } from "./context.js";
 
-/** The team's group, or 404. Never the organization's Default group, whatever the team is called. */
-export async function findTeamGroup(github: GitHub, teamSlug: string, lookup: Lookup = {}): Promise<RunnerGroup> {
-  const group = await github.org.findRunnerGroup(groupNameForTeam(teamSlug), lookup);
-  if (!group || group.isDefault) {
-    throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group not found: ${teamSlug} (create it with group-create)`);
+/**
+ * The team's managed group, or 404. Never the Default group nor one inherited from the enterprise,
+ * whatever the team is called: those answer as if there were no group.
+ */
+async function findTeamGroup({ github, policy, team }: TeamContext, lookup: Lookup = {}): Promise<RunnerGroup> {
+  const name = groupNameForTeam(policy.groupPrefix, team);
+  const group = await github.org.findRunnerGroup(name, lookup);
+  if (!group || isNeverManaged(group)) {
+    throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group not found: ${name} (create it with group-create)`);
   }
   return group;
 }
@@ -20,13 +25,13 @@ export async function findTeamGroup(github: GitHub, teamSlug: string, lookup: Lo
  * the group was deleted and perhaps created anew since), the group is looked up afresh and `work` runs
  * once more; the changes it makes are idempotent.
  */
-export async function onTeamGroup<T>({ github, team: teamSlug }: TeamContext, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
-  const group = await findTeamGroup(github, teamSlug);
+export async function onTeamGroup<T>(ctx: TeamContext, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
+  const group = await findTeamGroup(ctx);
   try {
     return await work(group);
   } catch (error) {
     if (!(error instanceof AppError && error.code === "RUNNER_GROUP_NOT_FOUND")) throw error;
-    const fresh = await findTeamGroup(github, teamSlug, { fresh: true });
+    const fresh = await findTeamGroup(ctx, { fresh: true });
     if (fresh.id === group.id) throw error;
     return work(fresh);
   }
@@ -37,7 +42,7 @@ export function createGroup(ctx: TeamContext): Promise<string> {
   return changingGroup(ctx, async () => {
     let group: RunnerGroup;
     try {
-      group = await github.org.createRunnerGroup(groupNameForTeam(teamSlug));
+      group = await github.org.createRunnerGroup(groupNameForTeam(ctx.policy.groupPrefix, teamSlug));
     } catch (error) {
       // No answer, or a 5xx, to a POST that is never repeated: GitHub may have created the group anyway.
       if (error instanceof AppError && (error.code === "GITHUB_UNAVAILABLE" || error.code === "GITHUB_TIMEOUT")) {
@@ -65,14 +70,14 @@ function reported(error: unknown, say: (why: string) => string): AppError {
  * runners are deleted first. If a step fails, the answer names every runner already deleted.
  */
 export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Promise<string> {
-  const { github, audit, team: teamSlug } = ctx;
+  const { github, audit } = ctx;
   return changingGroup(ctx, () =>
     onTeamGroup(ctx, async (group) => {
       const runners = await github.org.groupRunners(group.id);
       if (runners.length > 0 && !force) {
         throw new AppError(
           "RUNNER_GROUP_HAS_RUNNERS",
-          `Runner group ${teamSlug} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
+          `Runner group ${group.name} still has ${runners.length} runner(s) (${runners.map((r) => r.name).join(", ")}); ` +
             "deleting it would move them into the Default group. Remove them first, or pass force=true to delete them with the group",
         );
       }
@@ -84,7 +89,7 @@ export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Pr
         } catch (error) {
           throw reported(
             error,
-            (why) => `${done()}runner ${runner.name} could not be deleted (${why}), so runner group ${teamSlug} was not deleted`,
+            (why) => `${done()}runner ${runner.name} could not be deleted (${why}), so runner group ${group.name} was not deleted`,
           );
         }
         deleted.push(runner.name);
@@ -93,10 +98,10 @@ export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Pr
       try {
         await github.org.deleteRunnerGroup(group.id);
       } catch (error) {
-        throw reported(error, (why) => `${done()}runner group ${teamSlug} could not be deleted (${why})`);
+        throw reported(error, (why) => `${done()}runner group ${group.name} could not be deleted (${why})`);
       }
       audit("runner-group.deleted", { groupId: group.id, runnersDeleted: deleted.length });
-      return `Runner group deleted successfully: ${teamSlug}`;
+      return `Runner group deleted successfully: ${group.name}`;
     }),
   );
 }

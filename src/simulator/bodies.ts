@@ -175,7 +175,7 @@ export function runnerGroup(api: string, org: Org, group: RunnerGroup): Schemas[
     ...(group.visibility === "selected" ? { selected_repositories_url: `${g}/repositories` } : {}),
     runners_url: `${g}/runners`,
     hosted_runners_url: `${g}/hosted-runners`,
-    inherited: false,
+    inherited: group.inherited,
     allows_public_repositories: group.allowsPublicRepositories,
     restricted_to_workflows: group.restrictedToWorkflows,
     selected_workflows: group.selectedWorkflows,

@@ -59,9 +59,9 @@ export const demoSeed: SeedInput = {
       repos: [{ name: "warehouse", permission: "maintain" }],
     },
   ],
-  runnerGroups: [{ name: "data", id: 2, visibility: "selected", repositories: ["warehouse"] }],
+  runnerGroups: [{ name: "team-data", id: 2, visibility: "selected", repositories: ["warehouse"] }],
   runners: [
     { name: "shared-runner-1", id: 1, group: "Default", labels: ["self-hosted", "linux", "x64"] },
-    { name: "data-runner-1", id: 2, group: "data", labels: ["self-hosted", "linux", "x64", "gpu"] },
+    { name: "data-runner-1", id: 2, group: "team-data", labels: ["self-hosted", "linux", "x64", "gpu"] },
   ],
 };

@@ -96,6 +96,7 @@ const seedSchema = z
             visibility: z.enum(["all", "selected", "private"]).default("all"),
             repositories: z.array(repoName).default([]),
             allowsPublicRepositories: z.boolean().default(false),
+            inherited: z.boolean().default(false),
           })
           .strict(),
       )
@@ -278,6 +279,7 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
     name: "Default",
     visibility: "all",
     isDefault: true,
+    inherited: false,
     allowsPublicRepositories: true,
     restrictedToWorkflows: false,
     selectedWorkflows: [],
@@ -293,6 +295,7 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
       name: g.name,
       visibility: g.visibility,
       isDefault: false,
+      inherited: g.inherited,
       allowsPublicRepositories: g.allowsPublicRepositories,
       restrictedToWorkflows: false,
       selectedWorkflows: [],

@@ -63,6 +63,8 @@ export interface RunnerGroup {
   name: string;
   visibility: Visibility;
   isDefault: boolean;
+  /** shared from the enterprise: listed in the organization's groups with `inherited: true` */
+  inherited: boolean;
   allowsPublicRepositories: boolean;
   restrictedToWorkflows: boolean;
   selectedWorkflows: string[];

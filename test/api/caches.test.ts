@@ -108,7 +108,7 @@ describe("caches: our own changes", () => {
     t.after(() => app.close());
     assert.equal((await app.call("GET", "/api/v1/group-list", { ...alice, query: { team: "platform" } })).status, 200);
     // someone replaces the group on GitHub directly: same name, new id
-    const old = [...app.sim.state.runnerGroups.values()].find((g) => g.name === "platform")!;
+    const old = [...app.sim.state.runnerGroups.values()].find((g) => g.name === "team-platform")!;
     app.sim.state.runnerGroups.delete(old.id);
     app.sim.state.runnerGroups.set(77, { ...old, id: 77, repositoryIds: new Set() });
     app.sim.resetCalls();

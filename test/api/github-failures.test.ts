@@ -40,7 +40,7 @@ async function startResilient(t: { after(fn: () => Promise<void>): void }, optio
 /** The platform group (id 3) holding api and web, and team platform able to write to infra too. */
 function seedWithTwoRepos(extra: Parameters<typeof seedWithPlatformGroup>[0] = {}): SeedInput {
   const seed = seedWithPlatformGroup(extra);
-  seed.runnerGroups = seed.runnerGroups!.map((g) => (g.name === "platform" ? { ...g, repositories: ["api", "web"] } : g));
+  seed.runnerGroups = seed.runnerGroups!.map((g) => (g.name === "team-platform" ? { ...g, repositories: ["api", "web"] } : g));
   seed.teams = seed.teams!.map((team) =>
     team.slug === "platform" ? { ...team, repos: [...team.repos!, { name: "infra", permission: "write" as const }] } : team,
   );
@@ -95,7 +95,7 @@ describe("retries: only where repeating is safe", () => {
     assert.deepEqual([failed.status, failed.body.Code], [502, 502]);
     assert.match(
       failed.body.Error,
-      /GitHub answered 502 while creating runner group platform; the group may have been created anyway: group-list tells/,
+      /GitHub answered 502 while creating runner group team-platform; the group may have been created anyway: group-list tells/,
     );
     assert.equal(app.sim.calls(ROUTE.createGroup), 1);
 
@@ -103,7 +103,10 @@ describe("retries: only where repeating is safe", () => {
     app.sim.faults.dropNext(ROUTE.createGroup);
     const dropped = await app.call("POST", "/api/v1/group-create", platform);
     assert.equal(dropped.status, 502);
-    assert.match(dropped.body.Error, /could not be reached while creating runner group platform; the group may have been created anyway/);
+    assert.match(
+      dropped.body.Error,
+      /could not be reached while creating runner group team-platform; the group may have been created anyway/,
+    );
     assert.equal(app.sim.calls(ROUTE.createGroup), 2);
   });
 
@@ -302,8 +305,8 @@ describe("a change that fails midway is answered exactly", () => {
 
   test("when group-delete with force fails on its second runner, then the answer names the runner deleted, and the group stays", async (t) => {
     const runners = [
-      { name: "p-1", id: 31, group: "platform" },
-      { name: "p-2", id: 32, group: "platform" },
+      { name: "p-1", id: 31, group: "team-platform" },
+      { name: "p-2", id: 32, group: "team-platform" },
     ];
     const app = await startResilient(t, { seed: seedWithPlatformGroup({ runners }) });
     app.sim.faults.delayNext(ROUTE.deleteRunner, 0);
@@ -312,7 +315,7 @@ describe("a change that fails midway is answered exactly", () => {
     assert.equal(status, 502);
     assert.match(
       body.Error,
-      /^Deleted runners p-1; runner p-2 could not be deleted \(GitHub answered 500 while deleting runner 32\), so runner group platform was not deleted$/,
+      /^Deleted runners p-1; runner p-2 could not be deleted \(GitHub answered 500 while deleting runner 32\), so runner group team-platform was not deleted$/,
     );
     assert.equal(app.sim.state.runners.has(31), false);
     assert.ok(app.sim.state.runners.has(32));
@@ -321,8 +324,8 @@ describe("a change that fails midway is answered exactly", () => {
 
   test("when group-delete with force deletes the runners but not the group, then the answer says both", async (t) => {
     const runners = [
-      { name: "p-1", id: 31, group: "platform" },
-      { name: "p-2", id: 32, group: "platform" },
+      { name: "p-1", id: 31, group: "team-platform" },
+      { name: "p-2", id: 32, group: "team-platform" },
     ];
     const app = await startResilient(t, { seed: seedWithPlatformGroup({ runners }) });
     app.sim.faults.dropNext(ROUTE.deleteGroup, 3);
@@ -330,7 +333,7 @@ describe("a change that fails midway is answered exactly", () => {
     assert.equal(status, 502);
     assert.match(
       body.Error,
-      /^Deleted runners p-1, p-2; runner group platform could not be deleted \(GitHub could not be reached while deleting runner group 3\)$/,
+      /^Deleted runners p-1, p-2; runner group team-platform could not be deleted \(GitHub could not be reached while deleting runner group 3\)$/,
     );
     assert.equal(app.sim.state.runners.has(31), false);
     assert.equal(app.sim.state.runners.has(32), false);

@@ -12,8 +12,8 @@ describe("POST /api/v1/group-create", () => {
     t.after(() => app.close());
     const { status, body } = await app.call("POST", "/api/v1/group-create", { ...alice, query: { team: "platform" } });
     assert.equal(status, 200);
-    assert.deepEqual(body, { Code: 200, Response: "Runner group created successfully: platform" });
-    const group = [...app.sim.state.runnerGroups.values()].find((g) => g.name === "platform")!;
+    assert.deepEqual(body, { Code: 200, Response: "Runner group created successfully: team-platform" });
+    const group = [...app.sim.state.runnerGroups.values()].find((g) => g.name === "team-platform")!;
     assert.equal(group.visibility, "selected");
     assert.equal(group.allowsPublicRepositories, false);
     assert.equal(group.repositoryIds.size, 0);
@@ -24,8 +24,8 @@ describe("POST /api/v1/group-create", () => {
     t.after(() => app.close());
     const { status, body } = await app.call("POST", "/api/v1/group-add", { ...alice, query: { team: "platform" } });
     assert.equal(status, 409);
-    assert.deepEqual(body, { Code: 409, Error: "Runner group already exists: platform" });
-    assert.equal([...app.sim.state.runnerGroups.values()].filter((g) => g.name === "platform").length, 1);
+    assert.deepEqual(body, { Code: 409, Error: "Runner group already exists: team-platform" });
+    assert.equal([...app.sim.state.runnerGroups.values()].filter((g) => g.name === "team-platform").length, 1);
   });
 
   test("when the team is given in a JSON body instead of the query, then it works the same", async (t) => {
@@ -49,12 +49,12 @@ describe("DELETE /api/v1/group-delete", () => {
     const app = await startTestApp({ seed: seedWithPlatformGroup() });
     t.after(() => app.close());
     const { status, body } = await app.call("DELETE", "/api/v1/group-delete", { ...alice, query: { team: "platform" } });
-    assert.deepEqual([status, body], [200, { Code: 200, Response: "Runner group deleted successfully: platform" }]);
+    assert.deepEqual([status, body], [200, { Code: 200, Response: "Runner group deleted successfully: team-platform" }]);
     assert.equal(app.sim.state.runnerGroups.has(PLATFORM_GROUP_ID), false);
   });
 
   test("when the group still has runners, then 409 naming them, and neither the group nor its runners change", async (t) => {
-    const app = await startTestApp({ seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "platform" }] }) });
+    const app = await startTestApp({ seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "team-platform" }] }) });
     t.after(() => app.close());
     const { status, body } = await app.call("DELETE", "/api/v1/group-delete", { ...alice, query: { team: "platform" } });
     assert.equal(status, 409);
@@ -67,8 +67,8 @@ describe("DELETE /api/v1/group-delete", () => {
     const app = await startTestApp({
       seed: seedWithPlatformGroup({
         runners: [
-          { name: "p-1", id: 31, group: "platform" },
-          { name: "p-2", id: 32, group: "platform" },
+          { name: "p-1", id: 31, group: "team-platform" },
+          { name: "p-2", id: 32, group: "team-platform" },
         ],
       }),
     });
@@ -91,8 +91,8 @@ describe("DELETE /api/v1/group-delete", () => {
     const app = await startTestApp({
       seed: seedWithPlatformGroup({
         runners: [
-          { name: "p-1", id: 31, group: "platform" },
-          { name: "p-busy", id: 32, group: "platform", busy: true },
+          { name: "p-1", id: 31, group: "team-platform" },
+          { name: "p-busy", id: 32, group: "team-platform", busy: true },
         ],
       }),
     });
@@ -110,7 +110,7 @@ describe("DELETE /api/v1/group-delete", () => {
     t.after(() => app.close());
     const { status, body } = await app.call("DELETE", "/api/v1/group-delete", { ...alice, query: { team: "platform" } });
     assert.equal(status, 404);
-    assert.match(body.Error, /Runner group not found: platform/);
+    assert.match(body.Error, /Runner group not found: team-platform/);
   });
 
   test("when force is neither true nor false, then 400", async (t) => {
@@ -125,14 +125,14 @@ describe("DELETE /api/v1/group-delete", () => {
 describe("GET /api/v1/group-list", () => {
   test("when the group has repositories and runners, then their names, plus the group and runner details", async (t) => {
     const app = await startTestApp({
-      seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "platform", labels: ["self-hosted", "gpu"] }] }),
+      seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "team-platform", labels: ["self-hosted", "gpu"] }] }),
     });
     t.after(() => app.close());
     const { status, body } = await app.call("GET", "/api/v1/group-list", { ...alice, query: { team: "platform" } });
     assert.equal(status, 200);
     assert.deepEqual(body.Response.repos, ["api"]);
     assert.deepEqual(body.Response.runners, ["p-1"]);
-    assert.deepEqual(body.Response.group, { id: PLATFORM_GROUP_ID, name: "platform", visibility: "selected" });
+    assert.deepEqual(body.Response.group, { id: PLATFORM_GROUP_ID, name: "team-platform", visibility: "selected" });
     assert.deepEqual(body.Response.runnerDetails, [
       { id: 31, name: "p-1", os: "linux", status: "online", busy: false, labels: ["self-hosted", "gpu"] },
     ]);
@@ -143,7 +143,7 @@ describe("GET /api/v1/group-list", () => {
     // GitHub lists groups by id: put the team's group on the second page
     seed.runnerGroups = [
       ...Array.from({ length: 150 }, (_, i) => ({ name: `other-${i}`, id: 100 + i })),
-      ...seed.runnerGroups!.map((g) => (g.name === "platform" ? { ...g, id: 500 } : g)),
+      ...seed.runnerGroups!.map((g) => (g.name === "team-platform" ? { ...g, id: 500 } : g)),
     ];
     const app = await startTestApp({ seed });
     t.after(() => app.close());

@@ -151,7 +151,7 @@ describe("PATCH /api/v1/repos-remove", () => {
 
   test("when the team lost access to a repository in its group, then it can still remove it", async (t) => {
     const seed = seedWithPlatformGroup();
-    seed.runnerGroups = seed.runnerGroups!.map((g) => (g.name === "platform" ? { ...g, repositories: ["api", "infra"] } : g));
+    seed.runnerGroups = seed.runnerGroups!.map((g) => (g.name === "team-platform" ? { ...g, repositories: ["api", "infra"] } : g));
     const app = await startTestApp({ seed });
     t.after(() => app.close());
     const { status } = await app.call("PATCH", "/api/v1/repos-remove", { ...alice, query: { team: "platform", repos: "infra" } });

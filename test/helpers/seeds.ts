@@ -9,7 +9,7 @@ export const TOKENS = DEMO_TOKENS;
 export function seedWithPlatformGroup(extra: { runners?: SeedInput["runners"] } = {}): SeedInput {
   return {
     ...demoSeed,
-    runnerGroups: [...(demoSeed.runnerGroups ?? []), { name: "platform", id: 3, visibility: "selected", repositories: ["api"] }],
+    runnerGroups: [...(demoSeed.runnerGroups ?? []), { name: "team-platform", id: 3, visibility: "selected", repositories: ["api"] }],
     runners: [...(demoSeed.runners ?? []), ...(extra.runners ?? [])],
   };
 }

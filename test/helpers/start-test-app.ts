@@ -51,6 +51,8 @@ export interface TestAppOptions {
   /** config server.rateLimit (perUser) and server.ipRateLimit (perAddress); generous unless given */
   rateLimit?: { perUser?: number; perAddress?: number };
   minRepoPermission?: Config["policy"]["minRepoPermission"];
+  /** config policy.groupPrefix; the schema's default ("team-") unless given */
+  groupPrefix?: string;
   /** caches in front of GitHub, as in production (config `cache`); none unless given, so that tests see every call */
   cache?: Partial<Record<CacheName, { ttlSeconds: number; maxEntries: number }>>;
   /** the caches' clock */
@@ -102,7 +104,10 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
     },
     github: { retries },
     cache: { ...NO_CACHES, ...options.cache },
-    policy: { minRepoPermission: options.minRepoPermission ?? "write" },
+    policy: {
+      minRepoPermission: options.minRepoPermission ?? "write",
+      ...(options.groupPrefix === undefined ? {} : { groupPrefix: options.groupPrefix }),
+    },
     ...(options.redis ? { redis: options.redis } : {}),
   };
   return parseConfig(stringify(file), { source: "(test)", env: { ARM_PRIVATE_KEY: sim.appPrivateKey! } }).config;

@@ -119,7 +119,7 @@ describe("simulator: over HTTP, with the test hooks under /_simulator", () => {
     const state = (await (await hook("GET", "/state")).json()) as { runnerGroups: Array<{ name: string }> };
     assert.deepEqual(
       state.runnerGroups.map((g) => g.name),
-      ["Default", "data"],
+      ["Default", "team-data"],
     );
   });
 });

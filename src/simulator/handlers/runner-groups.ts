@@ -101,6 +101,7 @@ export const runnerGroupRoutes: RouteDef[] = [
         name,
         visibility: (body.visibility as RunnerGroup["visibility"] | undefined) ?? "all",
         isDefault: false,
+        inherited: false,
         allowsPublicRepositories: (body.allows_public_repositories as boolean | undefined) ?? false,
         restrictedToWorkflows: (body.restricted_to_workflows as boolean | undefined) ?? false,
         selectedWorkflows: (body.selected_workflows as string[] | undefined) ?? [],
