@@ -91,9 +91,11 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
     findRunnerGroup: (name) =>
       run("looking up runner groups", async (octokit) => {
         const wanted = name.toLowerCase();
-        // Stop at the first page that has it: an organization can have thousands of groups.
+        // Stop at the first page that has it: an organization can have thousands of groups. A group the
+        // enterprise shares is listed too (inherited: true) but is not the organization's: one of the same
+        // name must not hide the organization's own.
         for await (const page of octokit.paginate.iterator("GET /orgs/{org}/actions/runner-groups", { org, per_page: PER_PAGE })) {
-          const found = page.data.find((g) => g.name.toLowerCase() === wanted);
+          const found = page.data.find((g) => g.name.toLowerCase() === wanted && g.inherited !== true);
           if (found) return toGroup(found);
         }
         return null;

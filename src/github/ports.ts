@@ -30,6 +30,7 @@ export interface OrgGitHub {
   teamMembership(teamSlug: string, login: string): Promise<TeamMembership | null>;
   /** every repository the team can reach, with the team's role on it; null when the team does not exist */
   teamRepositories(teamSlug: string, options?: Lookup): Promise<TeamRepository[] | null>;
+  /** the organization's own group of that name (compared without case); groups inherited from the enterprise are not looked at */
   findRunnerGroup(name: string, options?: Lookup): Promise<RunnerGroup | null>;
   /** throws AppError RUNNER_GROUP_EXISTS when GitHub has one of that name */
   createRunnerGroup(name: string): Promise<RunnerGroup>;
