@@ -85,7 +85,14 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
         const repos = await notFoundAsNull(
           octokit.paginate("GET /orgs/{org}/teams/{team_slug}/repos", { org, team_slug: teamSlug, per_page: PER_PAGE }),
         );
-        return repos?.map((r): TeamRepository => ({ id: r.id, name: r.name, permission: permissionFromFlags(r.permissions) })) ?? null;
+        return (
+          repos?.map((r): TeamRepository => ({
+            id: r.id,
+            name: r.name,
+            permission: permissionFromFlags(r.permissions),
+            isPublic: r.private === false,
+          })) ?? null
+        );
       }),
 
     findRunnerGroup: (name) =>

@@ -17,6 +17,8 @@ export interface TeamMembership {
 
 export interface TeamRepository extends Repository {
   permission: RepoPermission | undefined;
+  /** public repositories never send jobs to a group that does not allow them (ours never do) */
+  isPublic: boolean;
 }
 
 /** Calls made with the App's installation token. */

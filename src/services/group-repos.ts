@@ -27,6 +27,9 @@ async function allowedRepositoryIds(
   for (const name of names) {
     const repo = byName.get(name.toLowerCase());
     if (!repo) refused.push(`${name} (not a repository of team ${teamSlug})`);
+    // The managed group is created with allows_public_repositories false: GitHub would accept the
+    // repository and then never send its jobs to the group's runners.
+    else if (repo.isPublic) refused.push(`${name} (a public repository: the team's runner group does not serve public repositories)`);
     else if (!atLeast(repo.permission, policy.minRepoPermission)) {
       refused.push(`${name} (team ${teamSlug} has ${repo.permission ?? "no"} access; ${policy.minRepoPermission} is needed)`);
     } else ids.set(repo.name, repo.id);

@@ -8,6 +8,18 @@ const alice = { token: TOKENS.alice };
 const groupRepoNames = (app: Awaited<ReturnType<typeof startTestApp>>) =>
   [...app.sim.state.runnerGroups.get(PLATFORM_GROUP_ID)!.repositoryIds].map((id) => app.sim.state.repos.get(id)!.name).sort();
 
+/** The platform group's seed, plus a private repository `handbook` that team platform can only read. */
+function seedWithReadOnlyRepo(): SeedInput {
+  const seed = seedWithPlatformGroup();
+  return {
+    ...seed,
+    repositories: [...(seed.repositories ?? []), { name: "handbook", id: 9010, visibility: "private" }],
+    teams: seed.teams!.map((team) =>
+      team.slug === "platform" ? { ...team, repos: [...(team.repos ?? []), { name: "handbook", permission: "read" }] } : team,
+    ),
+  };
+}
+
 describe("PATCH /api/v1/repos-add", () => {
   test("when the team can write to every repository named, then they join the group, one audit line each", async (t) => {
     const app = await startTestApp({ seed: seedWithPlatformGroup() });
@@ -23,11 +35,11 @@ describe("PATCH /api/v1/repos-add", () => {
   });
 
   test("when one repository is only readable by the team, then 403 naming it, and nothing changes on GitHub", async (t) => {
-    const app = await startTestApp({ seed: seedWithPlatformGroup() });
+    const app = await startTestApp({ seed: seedWithReadOnlyRepo() });
     t.after(() => app.close());
-    const { status, body } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "web,docs" } });
+    const { status, body } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "web,handbook" } });
     assert.equal(status, 403);
-    assert.match(body.Error, /docs \(team platform has read access; write is needed\)/);
+    assert.match(body.Error, /handbook \(team platform has read access; write is needed\)/);
     assert.doesNotMatch(body.Error, /web/);
     assert.deepEqual(groupRepoNames(app), ["api"]);
     assert.equal(app.sim.calls("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"), 0);
@@ -43,11 +55,25 @@ describe("PATCH /api/v1/repos-add", () => {
   });
 
   test("when policy.minRepoPermission is read, then a read-only repository is accepted", async (t) => {
+    const app = await startTestApp({ seed: seedWithReadOnlyRepo(), minRepoPermission: "read" });
+    t.after(() => app.close());
+    const { status } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "handbook" } });
+    assert.equal(status, 200);
+    assert.deepEqual(groupRepoNames(app), ["api", "handbook"]);
+  });
+
+  test("when a repository is public, then repos-add and repos-set refuse it, saying why, and nothing changes on GitHub", async (t) => {
+    // docs is public; the team may even attach read-only repositories here, so only its visibility refuses it
     const app = await startTestApp({ seed: seedWithPlatformGroup(), minRepoPermission: "read" });
     t.after(() => app.close());
-    const { status } = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "docs" } });
-    assert.equal(status, 200);
-    assert.deepEqual(groupRepoNames(app), ["api", "docs"]);
+    for (const path of ["/api/v1/repos-add", "/api/v1/repos-set"]) {
+      const { status, body } = await app.call("PATCH", path, { ...alice, query: { team: "platform", repos: "web,docs" } });
+      assert.equal(status, 403, path);
+      assert.match(body.Error, /docs \(a public repository: the team's runner group does not serve public repositories\)/);
+    }
+    assert.deepEqual(groupRepoNames(app), ["api"]);
+    assert.equal(app.sim.calls("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"), 0);
+    assert.equal(app.sim.calls("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories"), 0);
   });
 
   test("when policy.minRepoPermission is admin, then a repository the team can only write to is refused", async (t) => {
