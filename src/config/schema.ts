@@ -72,6 +72,8 @@ export interface Config {
     minRepoPermission: RepoPermission;
     /** the managed group of team T is named groupPrefix + T; "" names it T, as the Go original did */
     groupPrefix: string;
+    /** which teams may use the service at all; every team when `allow` is left out */
+    teams: { allow?: string[] };
   };
   /** shared rate-limit counters for several replicas; without a url they are counted in memory */
   redis: {
@@ -156,6 +158,8 @@ function text(expected: string) {
 }
 
 const GROUP_PREFIX_EXPECTED = "expected letters, digits, '-', '_' or '.' (at most 40), or \"\" for no prefix";
+
+const TEAM_SLUG_EXPECTED = "expected a team's slug, as in https://github.com/orgs/ORG/teams/SLUG";
 
 const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const org = z
@@ -402,6 +406,26 @@ export const configFileSchema = z
             .string({ error: GROUP_PREFIX_EXPECTED })
             .regex(/^[A-Za-z0-9_.-]{0,40}$/, { error: GROUP_PREFIX_EXPECTED })
             .default("team-"),
+          teams: z
+            .object(
+              {
+                // Slugs as GitHub shows them; compared without case, as the API's `team` is.
+                allow: z
+                  .array(
+                    z
+                      .string({ error: TEAM_SLUG_EXPECTED })
+                      .trim()
+                      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: TEAM_SLUG_EXPECTED }),
+                    {
+                      error: "expected a list of team slugs",
+                    },
+                  )
+                  .min(1, { error: "expected at least one team slug (leave allow out to let every team in)" })
+                  .optional(),
+              },
+              { error: MAPPING },
+            )
+            .prefault({}),
         },
         { error: MAPPING },
       )

@@ -43,7 +43,11 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
       runnerGroups: { ...file.cache.runnerGroups },
       repoPermissions: { ...file.cache.repoPermissions },
     },
-    policy: { minRepoPermission: file.policy.minRepoPermission, groupPrefix: file.policy.groupPrefix },
+    policy: {
+      minRepoPermission: file.policy.minRepoPermission,
+      groupPrefix: file.policy.groupPrefix,
+      teams: file.policy.teams.allow === undefined ? {} : { allow: file.policy.teams.allow.map((slug) => slug.toLowerCase()) },
+    },
     redis: {
       ...((redisUrl ?? file.redis.url) !== undefined && { url: redisUrl ?? file.redis.url }),
       onError: file.redis.onError,

@@ -12,9 +12,22 @@ import type { Caller, GitHub } from "../github/ports.js";
 export async function requireActiveMaintainer(github: GitHub, caller: Caller, teamSlug: string): Promise<void> {
   const membership = await github.org.teamMembership(teamSlug, caller.login);
   if (membership?.role === "maintainer" && membership.state === "active") return;
-  const why =
-    membership?.role === "maintainer"
-      ? `${caller.login}'s maintainership of team ${teamSlug} is pending: accept the invitation first`
-      : `User is not a maintainer of the team: ${caller.login} does not maintain team ${teamSlug}`;
-  throw new AppError("NOT_TEAM_MAINTAINER", why);
+  if (membership?.role === "maintainer") {
+    throw new AppError(
+      "NOT_TEAM_MAINTAINER",
+      `${caller.login}'s maintainership of team ${teamSlug} is pending: accept the invitation first`,
+    );
+  }
+  throw notMaintainer(caller, teamSlug);
 }
+
+/**
+ * A team outside `policy.teams.allow` is refused before GitHub is asked anything about it, with the very
+ * answer a non-maintainer gets: the list is not disclosed, and no App call is spent on such a team.
+ */
+export function requireAllowedTeam(allow: readonly string[] | undefined, caller: Caller, teamSlug: string): void {
+  if (allow !== undefined && !allow.includes(teamSlug.toLowerCase())) throw notMaintainer(caller, teamSlug);
+}
+
+const notMaintainer = (caller: Caller, teamSlug: string) =>
+  new AppError("NOT_TEAM_MAINTAINER", `User is not a maintainer of the team: ${caller.login} does not maintain team ${teamSlug}`);

@@ -12,6 +12,8 @@ export interface Policy {
   minRepoPermission: RepoPermission;
   /** the managed group of team T is named groupPrefix + T */
   groupPrefix: string;
+  /** the only teams (lower-case slugs) that may use the service; every team when `allow` is left out */
+  teams: { allow?: string[] };
 }
 
 /** One line of the audit trail per change made on GitHub. */

@@ -3,12 +3,13 @@
  * takes the caller's token, the team and its input, and does everything its rule needs, in order:
  *
  *   identify the caller (GET /user with their token) → admit them (the transport's per-caller limit)
- *   → check they actively maintain the team → act on GitHub → write the audit trail.
+ *   → the team may use the service (policy.teams) → check they actively maintain it → act on GitHub
+ *   → write the audit trail.
  *
  * A refusal at any step changes nothing on GitHub. The HTTP layer only parses and renders.
  */
 import type { Caller, GitHub } from "../github/ports.js";
-import { requireActiveMaintainer } from "./access.js";
+import { requireActiveMaintainer, requireAllowedTeam } from "./access.js";
 import type { Audit, Policy, TeamContext } from "./context.js";
 import type { KeyedLock } from "./group-lock.js";
 import { addRepos, removeRepos, setRepos } from "./group-repos.js";
@@ -80,6 +81,7 @@ export function createServices(deps: ServiceDeps): Services {
     async (request) => {
       const caller = await deps.github.user.whoAmI(request.token);
       await request.admit?.(caller);
+      requireAllowedTeam(deps.policy.teams.allow, caller, request.team);
       await requireActiveMaintainer(deps.github, caller, request.team);
       const audit: Audit = (action, fields) =>
         deps.audit({ action, requestId: request.requestId, user: caller.login, team: request.team, ...fields });

@@ -93,4 +93,21 @@ describe("ownership of runner groups", () => {
     t.after(() => app.close());
     assert.ok(!app.logs.lines().some((l) => /groupPrefix/.test(String(l.message))));
   });
+
+  test("when policy.teams.allow leaves a team out, then its maintainer gets the non-maintainer's 403, and GitHub is not asked about the team", async (t) => {
+    const app = await startTestApp({ seed: seedWithAdminGroup(), allowTeams: ["Data"] });
+    t.after(() => app.close());
+    const outside = await app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.alice, query: { team: "platform" } });
+    const notMaintainer = await app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.dave, query: { team: "platform" } });
+    assert.equal(outside.status, 403);
+    assert.deepEqual(
+      outside.body,
+      { ...notMaintainer.body, Error: notMaintainer.body.Error.replace("dave", "alice") },
+      "the list is not disclosed",
+    );
+    assert.equal(app.sim.calls("GET /orgs/{org}/teams/{team_slug}/memberships/{username}"), 0);
+    assert.equal(app.sim.calls("POST /orgs/{org}/actions/runners/registration-token"), 0);
+    const inside = await app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.erin, query: { team: "data" } });
+    assert.equal(inside.status, 200, "a listed team (compared without case) is served");
+  });
 });

@@ -53,6 +53,8 @@ export interface TestAppOptions {
   minRepoPermission?: Config["policy"]["minRepoPermission"];
   /** config policy.groupPrefix; the schema's default ("team-") unless given */
   groupPrefix?: string;
+  /** config policy.teams.allow; every team unless given */
+  allowTeams?: string[];
   /** caches in front of GitHub, as in production (config `cache`); none unless given, so that tests see every call */
   cache?: Partial<Record<CacheName, { ttlSeconds: number; maxEntries: number }>>;
   /** the caches' clock */
@@ -107,6 +109,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
     policy: {
       minRepoPermission: options.minRepoPermission ?? "write",
       ...(options.groupPrefix === undefined ? {} : { groupPrefix: options.groupPrefix }),
+      ...(options.allowTeams === undefined ? {} : { teams: { allow: options.allowTeams } }),
     },
     ...(options.redis ? { redis: options.redis } : {}),
   };
