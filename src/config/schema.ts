@@ -74,6 +74,12 @@ export interface Config {
     groupPrefix: string;
     /** which teams may use the service at all; every team when `allow` is left out */
     teams: { allow?: string[] };
+    /** `deny` turns off token-register and token-remove (organization-wide tokens; see the README's security section) */
+    registrationTokens: "allow" | "deny";
+    /** patterns (`*` for any run of label characters) a custom runner label must match; any label when left out */
+    runnerLabels?: string[];
+    /** the most runners a team's group may hold before runner-jitconfig refuses; no bound when left out */
+    maxRunnersPerTeam?: number;
   };
   /** shared rate-limit counters for several replicas; without a url they are counted in memory */
   redis: {
@@ -159,6 +165,7 @@ function text(expected: string) {
 
 const GROUP_PREFIX_EXPECTED = "expected letters, digits, '-', '_' or '.' (at most 40), or \"\" for no prefix";
 
+const LABEL_PATTERN_EXPECTED = "expected a label pattern: letters, digits, '-', '_', '.' and '*' (any run of them), at most 64 characters";
 const TEAM_SLUG_EXPECTED = "expected a team's slug, as in https://github.com/orgs/ORG/teams/SLUG";
 
 const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -426,6 +433,20 @@ export const configFileSchema = z
               { error: MAPPING },
             )
             .prefault({}),
+          // allow by default, so that CI scripts written for the Go original keep working; deny is safer
+          registrationTokens: z.enum(["allow", "deny"], { error: "expected allow or deny" }).default("allow"),
+          runnerLabels: z
+            .array(z.string({ error: LABEL_PATTERN_EXPECTED }).regex(/^[A-Za-z0-9_.*-]{1,64}$/, { error: LABEL_PATTERN_EXPECTED }), {
+              error: "expected a list of label patterns",
+            })
+            .min(1, { error: "expected at least one label pattern (leave runnerLabels out to allow any label)" })
+            .optional(),
+          maxRunnersPerTeam: z
+            .number({ error: "expected a whole number of runners, 1 or more" })
+            .int({ error: "expected a whole number of runners, 1 or more" })
+            .min(1, { error: "expected a whole number of runners, 1 or more" })
+            .max(10_000, { error: "expected at most 10000 runners" })
+            .optional(),
         },
         { error: MAPPING },
       )

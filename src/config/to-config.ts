@@ -47,6 +47,9 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
       minRepoPermission: file.policy.minRepoPermission,
       groupPrefix: file.policy.groupPrefix,
       teams: file.policy.teams.allow === undefined ? {} : { allow: file.policy.teams.allow.map((slug) => slug.toLowerCase()) },
+      registrationTokens: file.policy.registrationTokens,
+      ...(file.policy.runnerLabels !== undefined && { runnerLabels: file.policy.runnerLabels }),
+      ...(file.policy.maxRunnersPerTeam !== undefined && { maxRunnersPerTeam: file.policy.maxRunnersPerTeam }),
     },
     redis: {
       ...((redisUrl ?? file.redis.url) !== undefined && { url: redisUrl ?? file.redis.url }),

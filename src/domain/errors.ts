@@ -7,20 +7,32 @@ export const ERRORS = {
   UNAUTHENTICATED: 401,
   NOT_TEAM_MAINTAINER: 403,
   REPOSITORY_NOT_ALLOWED: 403,
+  /** a custom runner label outside policy.runnerLabels */
+  LABEL_NOT_ALLOWED: 403,
+  /** token-register and token-remove under policy.registrationTokens: deny */
+  REGISTRATION_TOKENS_DENIED: 403,
   NOT_FOUND: 404,
   RUNNER_GROUP_NOT_FOUND: 404,
+  /** not in the team's group: a runner of any other group is answered alike */
+  RUNNER_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   /** the request line and headers did not arrive in time (answered before Express, src/http/client-error.ts) */
   REQUEST_TIMEOUT: 408,
   RUNNER_GROUP_EXISTS: 409,
   RUNNER_GROUP_HAS_RUNNERS: 409,
   RUNNER_BUSY: 409,
+  /** generate-jitconfig: GitHub has a runner of that name */
+  RUNNER_EXISTS: 409,
+  /** the group holds policy.maxRunnersPerTeam runners */
+  RUNNER_LIMIT_REACHED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** the request line and headers are over Node's limit (answered before Express) */
   HEADERS_TOO_LARGE: 431,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** the organization's GitHub Enterprise Server is too old for the route */
+  GITHUB_VERSION_UNSUPPORTED: 501,
   GITHUB_UNAVAILABLE: 502,
   GITHUB_RATE_LIMITED: 503,
   GITHUB_APP_UNAUTHORIZED: 503,

@@ -26,7 +26,21 @@ export interface Runner {
   os: string;
   status: string;
   busy: boolean;
+  /** every label's name, as GitHub orders them */
   labels: string[];
+  /** those GitHub gave the runner (`self-hosted`, its OS and architecture): never changed through the API */
+  readOnlyLabels: string[];
+  /** a just-in-time or --ephemeral runner (one job, then gone); when GitHub says */
+  ephemeral?: boolean;
+  /** the runner software's version, once it has connected; when GitHub says */
+  version?: string;
+}
+
+/** A just-in-time runner configuration, as GitHub answered it. */
+export interface JitConfig {
+  runner: Runner & { groupId: number };
+  /** for `./run.sh --jitconfig`: a secret, never logged */
+  encodedJitConfig: string;
 }
 
 export interface Repository {

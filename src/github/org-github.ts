@@ -4,7 +4,7 @@
 import type { Octokit } from "@octokit/rest";
 import { AppError } from "../domain/errors.js";
 import { permissionFromFlags } from "../domain/permissions.js";
-import type { Runner, RunnerGroup } from "../domain/runner-group.js";
+import type { JitConfig, Runner, RunnerGroup } from "../domain/runner-group.js";
 import type { OrgGitHub, TeamRepository } from "./ports.js";
 import { githubStatus, toAppError } from "./to-app-error.js";
 
@@ -14,8 +14,29 @@ function toGroup(g: { id: number; name: string; visibility: string; default: boo
   return { id: g.id, name: g.name, visibility: g.visibility, isDefault: g.default, inherited: g.inherited === true };
 }
 
-function toRunner(r: { id: number; name: string; os: string; status: string; busy: boolean; labels: Array<{ name: string }> }): Runner {
-  return { id: r.id, name: r.name, os: r.os, status: r.status, busy: r.busy, labels: r.labels.map((l) => l.name) };
+interface GitHubRunner {
+  id: number;
+  name: string;
+  os: string;
+  status: string;
+  busy: boolean;
+  labels: Array<{ name: string; type?: "read-only" | "custom" }>;
+  ephemeral?: boolean;
+  version?: string | null;
+}
+
+function toRunner(r: GitHubRunner): Runner {
+  return {
+    id: r.id,
+    name: r.name,
+    os: r.os,
+    status: r.status,
+    busy: r.busy,
+    labels: r.labels.map((l) => l.name),
+    readOnlyLabels: r.labels.filter((l) => l.type === "read-only").map((l) => l.name),
+    ...(r.ephemeral !== undefined && { ephemeral: r.ephemeral }),
+    ...(typeof r.version === "string" && { version: r.version }),
+  };
 }
 
 export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHub {
@@ -186,6 +207,54 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
           // GitHub's documented 422: the runner is running a job right now
           if (githubStatus(error) === 422)
             throw new AppError("RUNNER_BUSY", "it is running a job; retry when the job is done", { cause: error });
+          throw error;
+        }
+      }),
+
+    moveRunner: (groupId, runnerId) =>
+      onGroup(`moving runner ${runnerId} into runner group ${groupId}`, groupId, async (octokit) => {
+        await octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", {
+          org,
+          runner_group_id: groupId,
+          runner_id: runnerId,
+        });
+      }),
+
+    addRunnerLabels: (runnerId, labels) =>
+      run(`adding labels to runner ${runnerId}`, async (octokit) => {
+        const { data } = await octokit.request("POST /orgs/{org}/actions/runners/{runner_id}/labels", { org, runner_id: runnerId, labels });
+        return data.labels.map((l) => l.name);
+      }),
+
+    setRunnerLabels: (runnerId, labels) =>
+      run(`setting runner ${runnerId}'s labels`, async (octokit) => {
+        const { data } = await octokit.request("PUT /orgs/{org}/actions/runners/{runner_id}/labels", { org, runner_id: runnerId, labels });
+        return data.labels.map((l) => l.name);
+      }),
+
+    generateJitConfig: ({ groupId, name, labels, workFolder }) =>
+      run(`generating a just-in-time configuration for runner ${name}`, async (octokit): Promise<JitConfig> => {
+        try {
+          // never sent twice (call-policy.ts): GitHub would answer 409 to a repeat of a call it applied
+          const { data } = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
+            org,
+            name,
+            runner_group_id: groupId,
+            labels,
+            ...(workFolder !== undefined && { work_folder: workFolder }),
+          });
+          return {
+            runner: { ...toRunner(data.runner), groupId: data.runner.runner_group_id ?? groupId },
+            encodedJitConfig: data.encoded_jit_config,
+          };
+        } catch (error) {
+          if (githubStatus(error) === 409) {
+            throw new AppError(
+              "RUNNER_EXISTS",
+              `A runner named ${name} exists already: choose another name, or delete that runner with runner-delete`,
+              { cause: error },
+            );
+          }
           throw error;
         }
       }),

@@ -3,7 +3,7 @@
  * Octokit; services depend on these types only.
  */
 import type { RepoPermission } from "../domain/permissions.js";
-import type { MintedToken, Repository, Runner, RunnerGroup } from "../domain/runner-group.js";
+import type { JitConfig, MintedToken, Repository, Runner, RunnerGroup } from "../domain/runner-group.js";
 
 export interface Caller {
   login: string;
@@ -42,7 +42,19 @@ export interface OrgGitHub {
   setGroupRepositories(groupId: number, repositoryIds: number[]): Promise<void>;
   addGroupRepository(groupId: number, repositoryId: number): Promise<void>;
   removeGroupRepository(groupId: number, repositoryId: number): Promise<void>;
+  /** throws AppError RUNNER_BUSY when GitHub refuses because the runner is running a job */
   deleteRunner(runnerId: number): Promise<void>;
+  /** moves a runner into the group */
+  moveRunner(groupId: number, runnerId: number): Promise<void>;
+  /** adds custom labels; answers every label of the runner afterwards */
+  addRunnerLabels(runnerId: number, labels: string[]): Promise<string[]>;
+  /** makes the runner's custom labels exactly these (its read-only ones stay); answers every label afterwards */
+  setRunnerLabels(runnerId: number, labels: string[]): Promise<string[]>;
+  /**
+   * one just-in-time runner configuration for the group; never repeated (a repeat of a call GitHub applied
+   * answers 409). Throws AppError RUNNER_EXISTS when GitHub has a runner of that name.
+   */
+  generateJitConfig(request: { groupId: number; name: string; labels: string[]; workFolder?: string }): Promise<JitConfig>;
   createRegistrationToken(): Promise<MintedToken>;
   createRemoveToken(): Promise<MintedToken>;
   /**

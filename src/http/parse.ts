@@ -17,6 +17,15 @@ export const LIMITS = {
   repositoriesPerRequest: 1000,
   /** the description's RepoList maxLength: 1000 names of 100 characters, with a comma and a space between them */
   reposTextLength: 102_000,
+  /** GitHub's: a runner carries at most 100 labels, and a generate-jitconfig call takes at most 100 */
+  labelsPerRunner: 100,
+  /** ours: GitHub documents no bound on a label's length; a runner's name has at most 64 characters, and so does a label here */
+  labelLength: 64,
+  /** the description's LabelList maxLength: 100 labels of 64 characters, with a comma and a space between them */
+  labelsTextLength: 6_600,
+  /** GitHub's bound on a runner's name (the runner refuses to configure with a longer one) */
+  runnerNameLength: 64,
+  workFolderLength: 200,
 } as const;
 
 /** What the routes take, parsed. */
@@ -27,6 +36,16 @@ export interface Inputs {
   repos: string[];
   /** false when not given */
   force: boolean;
+  /** runner labels, trimmed, without empty entries; [] when not given (a duplicate, compared without case, is refused) */
+  labels: string[];
+  /** the runner's name after the team's prefix (runner-jitconfig); undefined when not given */
+  name: string | undefined;
+  /** the runner's work folder, relative to its install directory (runner-jitconfig); undefined when not given */
+  work_folder: string | undefined;
+  /** a runner of the team's group, by id or by name, trimmed */
+  runner: string;
+  /** another team's slug (runner-move), trimmed and lowercase */
+  to: string;
 }
 export type ParameterName = keyof Inputs;
 
@@ -41,6 +60,7 @@ export interface RouteParameters {
 
 const TEAM_ONLY = { accepts: ["team"], required: ["team"] } as const;
 const REPOS = { accepts: ["team", "repos"], required: ["team", "repos"], bodyMethods: ["PATCH"] } as const;
+const RUNNER_LABELS = { accepts: ["team", "runner", "labels"], required: ["team", "runner", "labels"], bodyMethods: ["PATCH"] } as const;
 
 /** Each /api/v1 route (by its path under /api/v1) and what it accepts, as openapi.yaml describes it. */
 export const V1_PARAMETERS = {
@@ -53,10 +73,17 @@ export const V1_PARAMETERS = {
   "repos-remove": REPOS,
   "token-register": { ...TEAM_ONLY, bodyMethods: ["POST"] },
   "token-remove": { ...TEAM_ONLY, bodyMethods: ["POST"] },
+  "runner-jitconfig": { accepts: ["team", "labels", "name", "work_folder"], required: ["team"], bodyMethods: ["POST"] },
+  "runner-delete": { accepts: ["team", "runner", "force"], required: ["team", "runner"], bodyMethods: ["DELETE"] },
+  "runner-prune": { ...TEAM_ONLY, bodyMethods: ["POST"] },
+  "runner-labels-add": RUNNER_LABELS,
+  "runner-labels-set": RUNNER_LABELS,
+  "runner-labels-remove": RUNNER_LABELS,
+  "runner-move": { accepts: ["team", "runner", "to"], required: ["team", "runner", "to"], bodyMethods: ["PATCH"] },
 } as const satisfies Record<string, RouteParameters>;
 
 export type V1RouteName = keyof typeof V1_PARAMETERS;
-/** What parseV1Request answers for a route: `{ team }`, `{ team, force }` or `{ team, repos }`. */
+/** What parseV1Request answers for a route: the Inputs it accepts, e.g. `{ team }`, `{ team, force }` or `{ team, repos }`. */
 export type V1Input<R extends V1RouteName> = Pick<Inputs, (typeof V1_PARAMETERS)[R]["accepts"][number]>;
 
 /** The parts of a request the parser reads; an Express request is one. */
@@ -89,6 +116,10 @@ const missing = (name: ParameterName) => badRequest(`Missing required parameter:
 /** A slug once trimmed: openapi.yaml's TeamSlug pattern allows whitespace around it. */
 const TEAM_SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const REPO_NAME = /^[A-Za-z0-9_.-]+$/;
+/** runner names and labels: what config.sh's default names (host names) and common labels are made of */
+const RUNNER_WORD = /^[A-Za-z0-9_.-]+$/;
+/** a relative path of plain names: no leading `/`, no `..` segment (the folder stays inside the runner's directory) */
+const WORK_FOLDER = /^(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9_.-][A-Za-z0-9_./-]*$/;
 const JSON_MEDIA_TYPE = "application/json";
 
 type Where = "query" | "body";
@@ -99,19 +130,23 @@ type Where = "query" | "body";
  *
  * As openapi.yaml describes (each checked by the contract test against the description itself):
  * - only the route's own parameters in the query string, each at most once and not empty (OpenAPI's
- *   `allowEmptyValue` is false unless said); team a TeamSlug; repos a RepoList (or, in the body, also an
- *   array of at most 1000 RepoNames); force a Flag (or, in the body, also a boolean);
+ *   `allowEmptyValue` is false unless said); team and to a TeamSlug; repos a RepoList (or, in the body, also an
+ *   array of at most 1000 RepoNames); force a Flag (or, in the body, also a boolean); labels a LabelList (or,
+ *   in the body, also an array of at most 100 Labels); runner and name a RunnerWord; work_folder a WorkFolder;
  * - a body only on the route's own method, never on the GET forms; there, a JSON object (other properties
  *   are allowed, and ignored) with Content-Type application/json, whenever a body or a Content-Type is sent.
  *
  * Beyond it (rules the description cannot express; the contract test's oracle names each):
- * 1. team and repos are required, in the query string or in the body (the description can only say "not
- *    required" of each place);
+ * 1. the route's required parameters (team; repos; runner; labels on runner-labels-*; to) are given, in the
+ *    query string or in the body (the description can only say "not required" of each place);
  * 2. a parameter is given in one place only, not both in the query string and in the body;
  * 3. repos names at least one repository once empty entries are skipped;
  * 4. in the comma-separated form, each name is at most 100 characters and has no whitespace inside it (the
  *    array form's RepoName says so already), and there are at most 1000 distinct names;
- * 5. `.` and `..` are not repository names.
+ * 5. `.` and `..` are not repository names;
+ * 6. labels, when given, names at least one label once empty entries are skipped; in the comma-separated form,
+ *    each is at most 64 characters with no whitespace inside, and there are at most 100; no label twice
+ *    (compared without case).
  */
 export function parseV1Request<R extends V1RouteName>(route: R, req: RawRequest): V1Input<R> {
   const parameters: RouteParameters = V1_PARAMETERS[route];
@@ -134,6 +169,21 @@ export function parseV1Request<R extends V1RouteName>(route: R, req: RawRequest)
         break;
       case "force":
         input.force = forceValue(value, where);
+        break;
+      case "labels":
+        input.labels = labelsValue(value, where, parameters.required.includes("labels"));
+        break;
+      case "name":
+        input.name = runnerWordValue("name", value, "the runner's name after the team's prefix");
+        break;
+      case "work_folder":
+        input.work_folder = workFolderValue(value);
+        break;
+      case "runner":
+        input.runner = runnerWordValue("runner", value, "a runner's id or name") ?? throwMissing("runner");
+        break;
+      case "to":
+        input.to = teamValue(value, "to");
         break;
     }
   }
@@ -184,13 +234,13 @@ function bodyOf(route: V1RouteName, parameters: RouteParameters, req: RawRequest
   return body as Record<string, unknown>;
 }
 
-function teamValue(raw: unknown): string {
-  if (raw === undefined || raw === "") throw missing("team");
-  if (typeof raw !== "string") throw badRequest("Parameter team must be a string: the team's slug");
+function teamValue(raw: unknown, name: "team" | "to" = "team"): string {
+  if (raw === undefined || raw === "") throw missing(name);
+  if (typeof raw !== "string") throw badRequest(`Parameter ${name} must be a string: the team's slug`);
   const team = raw.trim();
   if (raw.length > LIMITS.teamLength || !TEAM_SLUG.test(team)) {
     throw badRequest(
-      `Parameter team must be a team's slug: letters, digits, '-', '_' and '.', starting with a letter or digit, ` +
+      `Parameter ${name} must be a team's slug: letters, digits, '-', '_' and '.', starting with a letter or digit, ` +
         `at most ${LIMITS.teamLength} characters; got ${quote(raw)}`,
     );
   }
@@ -243,6 +293,75 @@ function forceValue(raw: unknown, where: Where): boolean {
   if (raw === undefined || raw === false || raw === "false" || raw === "0" || raw === "") return false;
   if (raw === true || raw === "true" || raw === "1") return true;
   throw badRequest(`Parameter force must be true or false (or 1 or 0), got ${describe(raw)}`);
+}
+
+const throwMissing = (name: ParameterName): never => {
+  throw missing(name);
+};
+
+/** A runner's name or id, or a name to give one: letters, digits, '-', '_' and '.', trimmed; undefined when not given. */
+function runnerWordValue(name: "runner" | "name", raw: unknown, what: string): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "") throw badRequest(`Parameter ${name} is empty: give ${what}, or leave it out`);
+  const value = typeof raw === "string" ? raw.trim() : undefined;
+  if (typeof raw !== "string" || raw.length > LIMITS.runnerNameLength || !RUNNER_WORD.test(value!)) {
+    throw badRequest(
+      `Parameter ${name} must be ${what}: letters, digits, '-', '_' and '.', at most ${LIMITS.runnerNameLength} characters; got ${describe(raw)}`,
+    );
+  }
+  return value;
+}
+
+function workFolderValue(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "") throw badRequest("Parameter work_folder is empty: give a folder, or leave it out for the runner's default (_work)");
+  if (typeof raw !== "string" || raw.length > LIMITS.workFolderLength || !WORK_FOLDER.test(raw)) {
+    throw badRequest(
+      `Parameter work_folder must be a folder relative to the runner's install directory (letters, digits, '-', '_', '.' and '/', ` +
+        `no leading '/' and no '..'), at most ${LIMITS.workFolderLength} characters; got ${describe(raw)}`,
+    );
+  }
+  return raw;
+}
+
+/**
+ * Comma-separated (query or body), or an array of labels (body). Empty entries are skipped; a label given
+ * twice (GitHub compares labels without case) is refused, since the caller meant something by each.
+ */
+function labelsValue(raw: unknown, where: Where, required: boolean): string[] {
+  if (raw === undefined && !required) return [];
+  if (raw === undefined || raw === "") throw missing("labels");
+  let entries: unknown[];
+  if (typeof raw === "string") {
+    if (raw.length > LIMITS.labelsTextLength) {
+      throw badRequest(`Parameter labels is too long: at most ${LIMITS.labelsPerRunner} labels of at most ${LIMITS.labelLength} characters`);
+    }
+    entries = raw.split(",");
+  } else if (Array.isArray(raw) && where === "body") {
+    if (raw.length > LIMITS.labelsPerRunner) throw badRequest(`Parameter labels holds more than ${LIMITS.labelsPerRunner} labels`);
+    entries = raw;
+  } else {
+    throw badRequest("Parameter labels must be a comma-separated string or an array of labels");
+  }
+  const labels = new Map<string, string>();
+  for (const entry of entries) {
+    if (typeof entry !== "string") throw badRequest("Parameter labels must hold labels (strings)");
+    const label = entry.trim();
+    if (entry.length > LIMITS.labelLength) {
+      throw badRequest(`Parameter labels holds ${quote(label)}, of ${entry.length} characters: a label has at most ${LIMITS.labelLength}`);
+    }
+    if (label === "") continue;
+    if (!RUNNER_WORD.test(label)) {
+      throw badRequest(`Parameter labels holds ${quote(label)}, which is not a label: letters, digits, '-', '_' and '.'`);
+    }
+    if (labels.has(label.toLowerCase())) {
+      throw badRequest(`Parameter labels holds ${quote(label)} twice (labels are compared without case)`);
+    }
+    labels.set(label.toLowerCase(), label);
+    if (labels.size > LIMITS.labelsPerRunner) throw badRequest(`Parameter labels holds more than ${LIMITS.labelsPerRunner} labels`);
+  }
+  if (labels.size === 0) throw missing("labels");
+  return [...labels.values()];
 }
 
 /** The raw token from `Authorization: X`, `token X` or `Bearer X` (the Go original took the raw value). */

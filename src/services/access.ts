@@ -4,6 +4,13 @@
  */
 import { AppError } from "../domain/errors.js";
 import type { Caller, GitHub } from "../github/ports.js";
+import type { Policy } from "./context.js";
+
+/** The caller may act for the team: the service serves the team (policy.teams), and they actively maintain it. */
+export async function requireTeamAccess(github: GitHub, policy: Policy, caller: Caller, teamSlug: string): Promise<void> {
+  requireAllowedTeam(policy.teams.allow, caller, teamSlug);
+  await requireActiveMaintainer(github, caller, teamSlug);
+}
 
 /**
  * A team that does not exist gets the same 403 as a team the caller does not maintain: GitHub answers

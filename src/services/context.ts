@@ -4,7 +4,7 @@
  * organization's policy, and the team.
  */
 import type { RepoPermission } from "../domain/permissions.js";
-import type { GitHub } from "../github/ports.js";
+import type { Caller, GitHub } from "../github/ports.js";
 import type { KeyedLock } from "./group-lock.js";
 
 export interface Policy {
@@ -14,12 +14,20 @@ export interface Policy {
   groupPrefix: string;
   /** the only teams (lower-case slugs) that may use the service; every team when `allow` is left out */
   teams: { allow?: string[] };
+  /** `deny`: no organization-wide registration or removal tokens (runner-jitconfig instead) */
+  registrationTokens: "allow" | "deny";
+  /** patterns a custom runner label must match; any label when left out */
+  runnerLabels?: string[];
+  /** runner-jitconfig refuses once the team's group holds this many runners; no bound when left out */
+  maxRunnersPerTeam?: number;
 }
 
 /** One line of the audit trail per change made on GitHub. */
 export type Audit = (action: string, fields: Record<string, unknown>) => void;
 
 export interface TeamContext {
+  /** who asked: an active maintainer of `team` */
+  caller: Caller;
   github: GitHub;
   locks: KeyedLock;
   audit: Audit;

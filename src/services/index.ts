@@ -9,16 +9,19 @@
  * A refusal at any step changes nothing on GitHub. The HTTP layer only parses and renders.
  */
 import type { Caller, GitHub } from "../github/ports.js";
-import { requireActiveMaintainer, requireAllowedTeam } from "./access.js";
+import { AppError } from "../domain/errors.js";
+import { requireTeamAccess } from "./access.js";
 import type { Audit, Policy, TeamContext } from "./context.js";
 import type { KeyedLock } from "./group-lock.js";
 import { addRepos, removeRepos, setRepos } from "./group-repos.js";
 import { createGroup, deleteGroup, listGroup, type GroupListing } from "./runner-groups.js";
 import { registrationToken, removeToken } from "./runner-tokens.js";
+import { changeLabels, createJitConfig, deleteRunner, moveRunner, pruneRunners, type JitRunner, type RunnerLabels } from "./runners.js";
 import type { MintedToken } from "../domain/runner-group.js";
 
 export type { Caller } from "../github/ports.js";
 export type { GroupListing } from "./runner-groups.js";
+export type { JitRunner, RunnerLabels } from "./runners.js";
 export type { MintedToken } from "../domain/runner-group.js";
 export type { Policy } from "./context.js";
 
@@ -70,6 +73,13 @@ export interface Services {
   reposRemove: UseCase<{ repos: string[] }, string>;
   tokenRegister: UseCase<NoInput, MintedToken>;
   tokenRemove: UseCase<NoInput, MintedToken>;
+  runnerJitconfig: UseCase<{ labels: string[]; name: string | undefined; work_folder: string | undefined }, JitRunner>;
+  runnerDelete: UseCase<{ runner: string; force: boolean }, string>;
+  runnerPrune: UseCase<NoInput, { deleted: string[] }>;
+  runnerLabelsAdd: UseCase<{ runner: string; labels: string[] }, RunnerLabels>;
+  runnerLabelsSet: UseCase<{ runner: string; labels: string[] }, RunnerLabels>;
+  runnerLabelsRemove: UseCase<{ runner: string; labels: string[] }, RunnerLabels>;
+  runnerMove: UseCase<{ runner: string; to: string }, string>;
   /** proves the App's credentials work (for readiness): an installation token can be had */
   checkGitHub(): Promise<void>;
 }
@@ -81,11 +91,29 @@ export function createServices(deps: ServiceDeps): Services {
     async (request) => {
       const caller = await deps.github.user.whoAmI(request.token);
       await request.admit?.(caller);
-      requireAllowedTeam(deps.policy.teams.allow, caller, request.team);
-      await requireActiveMaintainer(deps.github, caller, request.team);
+      await requireTeamAccess(deps.github, deps.policy, caller, request.team);
       const audit: Audit = (action, fields) =>
         deps.audit({ action, requestId: request.requestId, user: caller.login, team: request.team, ...fields });
-      return act({ github: deps.github, locks: deps.locks, policy: deps.policy, audit, team: request.team }, request.input);
+      return act({ caller, github: deps.github, locks: deps.locks, policy: deps.policy, audit, team: request.team }, request.input);
+    };
+
+  /**
+   * With policy.registrationTokens deny, the organization-wide tokens are refused before anything else:
+   * the answer is the same for everyone, and costs GitHub nothing.
+   */
+  const unlessTokensDenied =
+    <Output>(useCase: UseCase<NoInput, Output>): UseCase<NoInput, Output> =>
+    (request) => {
+      if (deps.policy.registrationTokens === "deny") {
+        return Promise.reject(
+          new AppError(
+            "REGISTRATION_TOKENS_DENIED",
+            "Registration and removal tokens are turned off here (policy.registrationTokens: deny): they are valid for " +
+              "every runner group of the organization. Use runner-jitconfig for a runner bound to the team's group",
+          ),
+        );
+      }
+      return useCase(request);
     };
 
   return {
@@ -95,8 +123,20 @@ export function createServices(deps: ServiceDeps): Services {
     reposAdd: asMaintainer(addRepos),
     reposSet: asMaintainer(setRepos),
     reposRemove: asMaintainer(removeRepos),
-    tokenRegister: asMaintainer((ctx) => registrationToken(ctx)),
-    tokenRemove: asMaintainer((ctx) => removeToken(ctx)),
+    tokenRegister: unlessTokensDenied(asMaintainer((ctx) => registrationToken(ctx))),
+    tokenRemove: unlessTokensDenied(asMaintainer((ctx) => removeToken(ctx))),
+    runnerJitconfig: asMaintainer(createJitConfig),
+    runnerDelete: asMaintainer(deleteRunner),
+    runnerPrune: asMaintainer((ctx) => pruneRunners(ctx)),
+    runnerLabelsAdd: asMaintainer((ctx, input) => changeLabels(ctx, "add", input)),
+    runnerLabelsSet: asMaintainer((ctx, input) => changeLabels(ctx, "set", input)),
+    runnerLabelsRemove: asMaintainer((ctx, input) => changeLabels(ctx, "remove", input)),
+    runnerMove: asMaintainer(async (ctx, input) => {
+      if (input.to === ctx.team) throw new AppError("BAD_REQUEST", `Parameter to names team ${ctx.team} itself: name another team`);
+      // The caller must hold the destination team as they hold the source: an active maintainer, of a team the service serves.
+      await requireTeamAccess(ctx.github, ctx.policy, ctx.caller, input.to);
+      return moveRunner(ctx, input);
+    }),
     checkGitHub: () => deps.github.org.checkInstallation(),
   };
 }

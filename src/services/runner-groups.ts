@@ -11,7 +11,10 @@ import { changingGroup, type TeamContext } from "./context.js";
  * The team's managed group, or 404. Never the Default group nor one inherited from the enterprise,
  * whatever the team is called: those answer as if there were no group.
  */
-async function findTeamGroup({ github, policy, team }: TeamContext, lookup: Lookup = {}): Promise<RunnerGroup> {
+export async function findTeamGroup(
+  { github, policy, team }: Pick<TeamContext, "github" | "policy" | "team">,
+  lookup: Lookup = {},
+): Promise<RunnerGroup> {
   const name = groupNameForTeam(policy.groupPrefix, team);
   const group = await github.org.findRunnerGroup(name, lookup);
   if (!group || isNeverManaged(group)) {
@@ -56,7 +59,7 @@ export function createGroup(ctx: TeamContext): Promise<string> {
 }
 
 /** The failure as the caller's answer: its code and Retry-After kept, its message in what `say` makes of it. */
-function reported(error: unknown, say: (why: string) => string): AppError {
+export function reported(error: unknown, say: (why: string) => string): AppError {
   const cause = error instanceof AppError ? error : undefined;
   return new AppError(cause?.code ?? "INTERNAL", say(cause?.message ?? "an internal error; see the server's log"), {
     cause: error,
@@ -111,7 +114,7 @@ export interface GroupListing {
   repos: string[];
   runners: string[];
   group: { id: number; name: string; visibility: string };
-  runnerDetails: Array<Pick<Runner, "id" | "name" | "os" | "status" | "busy" | "labels">>;
+  runnerDetails: Array<Pick<Runner, "id" | "name" | "os" | "status" | "busy" | "labels" | "ephemeral" | "version">>;
 }
 
 export function listGroup(ctx: TeamContext): Promise<GroupListing> {
@@ -122,7 +125,17 @@ export function listGroup(ctx: TeamContext): Promise<GroupListing> {
       repos: repos.map((r) => r.name),
       runners: runners.map((r) => r.name),
       group: { id: group.id, name: group.name, visibility: group.visibility },
-      runnerDetails: runners.map(({ id, name, os, status, busy, labels }) => ({ id, name, os, status, busy, labels })),
+      runnerDetails: runners.map(({ id, name, os, status, busy, labels, ephemeral, version }) => ({
+        id,
+        name,
+        os,
+        status,
+        busy,
+        labels,
+        // where GitHub gives them
+        ...(ephemeral !== undefined && { ephemeral }),
+        ...(version !== undefined && { version }),
+      })),
     };
   });
 }

@@ -1,6 +1,6 @@
 /**
  * /api/v1: the Go original's routes, with its methods and GET on every route (the original README's curl
- * lines use plain GET). A route parses its parameters and the caller's token, hands them to its use case
+ * lines use plain GET); the runner routes that are new here take their own method only. A route parses its parameters and the caller's token, hands them to its use case
  * (which identifies, admits and authorizes the caller before it acts; see src/services/index.ts), and
  * renders the answer. Parsing comes first, so bad input is refused before GitHub is asked anything.
  */
@@ -38,6 +38,14 @@ export const V1_ROUTES: readonly V1Route[] = [
   { paths: ["repos-set"], methods: ["PATCH", "GET"], useCase: (s) => s.reposSet },
   { paths: ["token-register"], methods: ["GET", "POST"], useCase: (s) => s.tokenRegister },
   { paths: ["token-remove"], methods: ["GET", "POST"], useCase: (s) => s.tokenRemove },
+  // New routes take their own method only: no GET for a change.
+  { paths: ["runner-jitconfig"], methods: ["POST"], useCase: (s) => s.runnerJitconfig },
+  { paths: ["runner-delete"], methods: ["DELETE"], useCase: (s) => s.runnerDelete },
+  { paths: ["runner-prune"], methods: ["POST"], useCase: (s) => s.runnerPrune },
+  { paths: ["runner-labels-add"], methods: ["PATCH"], useCase: (s) => s.runnerLabelsAdd },
+  { paths: ["runner-labels-set"], methods: ["PATCH"], useCase: (s) => s.runnerLabelsSet },
+  { paths: ["runner-labels-remove"], methods: ["PATCH"], useCase: (s) => s.runnerLabelsRemove },
+  { paths: ["runner-move"], methods: ["PATCH"], useCase: (s) => s.runnerMove },
 ];
 
 const STATUS_METHODS = ["GET"];

@@ -120,7 +120,7 @@ export const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privat
     runnerGroups: { ttlSeconds: 300, maxEntries: 10_000 },
     repoPermissions: { ttlSeconds: 60, maxEntries: 50_000 },
   },
-  policy: { minRepoPermission: "write", groupPrefix: "team-", teams: {} },
+  policy: { minRepoPermission: "write", groupPrefix: "team-", teams: {}, registrationTokens: "allow" },
   redis: { onError: "fail-open", connectTimeoutMs: 2000, commandTimeoutMs: 500 },
   metrics: {},
 };

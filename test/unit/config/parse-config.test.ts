@@ -23,7 +23,7 @@ describe("parseConfig: files that are valid", () => {
         runnerGroups: { ttlSeconds: 0, maxEntries: 10_000 },
         repoPermissions: { ttlSeconds: 60, maxEntries: 0 },
       },
-      policy: { minRepoPermission: "maintain", groupPrefix: "team-", teams: {} },
+      policy: { minRepoPermission: "maintain", groupPrefix: "team-", teams: {}, registrationTokens: "allow" },
       redis: {
         url: "redis://arm:s3cret-Redis-Passw0rd@redis.example.internal:6380/2",
         onError: "fail-closed",

@@ -240,9 +240,76 @@ const reposArray = fc.oneof(
 
 const FLAGS = ["true", "false", "1", "0", "", "yes", "TRUE", " true", "on"];
 
+const label = fc.oneof(
+  { weight: 5, arbitrary: fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 8 }) },
+  { weight: 2, arbitrary: padded(fc.constantFrom("gpu", "GPU", "large", "x64", "self-hosted")) },
+  { weight: 2, arbitrary: fc.constantFrom("", " ", "a b", "a/b", "é", "a\u0000", "a:b", "a,b") },
+  // around the 64-character limit on a label, whitespace included
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 62, max: 65 }))
+      .map(([pad, n]) => " ".repeat(pad) + "l".repeat(n)),
+  },
+);
+const MANY_LABELS = (n: number) => Array.from({ length: n }, (_, i) => `label-${i}`);
+const labelsString = fc.oneof(
+  { weight: 8, arbitrary: fc.array(label, { maxLength: 5 }).map((labels) => labels.join(",")) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      MANY_LABELS(100).join(","),
+      MANY_LABELS(101).join(","),
+      [...MANY_LABELS(99), "LABEL-0"].join(","),
+      `${",".repeat(6_600)}gpu`,
+    ),
+  },
+);
+const labelsArray = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.array(fc.oneof({ weight: 9, arbitrary: label }, { weight: 1, arbitrary: fc.constantFrom<unknown>(1, null, ["gpu"]) }), {
+      maxLength: 5,
+    }),
+  },
+  { weight: 2, arbitrary: fc.constantFrom<unknown[]>(MANY_LABELS(100), MANY_LABELS(101), [...MANY_LABELS(99), "", ""]) },
+);
+/** runner and name: ids, names, and what is neither */
+const runnerWord = fc.oneof(
+  { weight: 5, arbitrary: padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 })) },
+  { weight: 2, arbitrary: fc.constantFrom("31", "0", "platform-build-1", "-x", "..", ".") },
+  { weight: 2, arbitrary: fc.constantFrom("", " ", "a b", "../b", "a/b", "é", "a\u0000", "a,b", "platform/../x") },
+  { weight: 1, arbitrary: fc.integer({ min: 62, max: 66 }).map((n) => "r".repeat(n)) },
+);
+const workFolder = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom("_work", "work/a", "a.b/c_d-e", "a/", "..a", "a..", "a/..b/c") },
+  { weight: 3, arbitrary: fc.constantFrom("", " ", "/abs", "..", "../x", "a/../b", "a/..", "a\\b", "a b", "é", "~/w", "a\u0000") },
+  { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...SLUG_CHARS, "/"), minLength: 1, maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 198, max: 202 }).map((n) => "w".repeat(n)) },
+);
+
+function oneQueryValue(name: ParameterName): fc.Arbitrary<string> {
+  switch (name) {
+    case "team":
+    case "to":
+      return teamString;
+    case "repos":
+      return reposString;
+    case "force":
+      return fc.constantFrom(...FLAGS);
+    case "labels":
+      return labelsString;
+    case "runner":
+    case "name":
+      return runnerWord;
+    case "work_folder":
+      return workFolder;
+  }
+}
+
 /** A value for a query parameter: usually one string, sometimes the parameter repeated (an array). */
 function queryValue(name: ParameterName): fc.Arbitrary<string | string[]> {
-  const one = name === "team" ? teamString : name === "repos" ? reposString : fc.constantFrom(...FLAGS);
+  const one = oneQueryValue(name);
   return fc.oneof({ weight: 9, arbitrary: one }, { weight: 1, arbitrary: fc.array(one, { minLength: 2, maxLength: 2 }) });
 }
 
@@ -250,36 +317,44 @@ function bodyValue(name: ParameterName): fc.Arbitrary<unknown> {
   const wrongType = fc.constantFrom<unknown>(1, 0, null, true, false, ["platform"], { team: "platform" });
   switch (name) {
     case "team":
+    case "to":
       return fc.oneof({ weight: 5, arbitrary: teamString }, { weight: 1, arbitrary: wrongType });
     case "repos":
       return fc.oneof({ weight: 4, arbitrary: reposString }, { weight: 4, arbitrary: reposArray }, { weight: 1, arbitrary: wrongType });
     case "force":
       return fc.oneof({ weight: 3, arbitrary: fc.constantFrom<unknown>(...FLAGS, true, false) }, { weight: 1, arbitrary: wrongType });
+    case "labels":
+      return fc.oneof({ weight: 4, arbitrary: labelsString }, { weight: 4, arbitrary: labelsArray }, { weight: 1, arbitrary: wrongType });
+    case "runner":
+    case "name":
+      return fc.oneof({ weight: 5, arbitrary: runnerWord }, { weight: 1, arbitrary: fc.constantFrom<unknown>(31, ...[null, true]) });
+    case "work_folder":
+      return fc.oneof({ weight: 5, arbitrary: workFolder }, { weight: 1, arbitrary: wrongType });
   }
 }
 
 const hostile = (name: ParameterName, where: "query" | "body") => (where === "query" ? queryValue(name) : bodyValue(name));
 
-const ALL_NAMES: ParameterName[] = ["team", "repos", "force"];
+const ALL_NAMES: ParameterName[] = ["team", "repos", "force", "labels", "name", "work_folder", "runner", "to"];
 /** Included usually when the operation takes it, seldom when it does not. */
 const sometimes = <T>(arbitrary: fc.Arbitrary<T>, usually: boolean) =>
   fc.oneof({ weight: usually ? 2 : 7, arbitrary: fc.constant(undefined) }, { weight: usually ? 3 : 1, arbitrary });
 
+/** One arbitrary per parameter name, as a record's fields. */
+const eachName = <T>(arbitrary: (name: ParameterName) => fc.Arbitrary<T>) =>
+  Object.fromEntries(ALL_NAMES.map((name) => [name, arbitrary(name)])) as Record<ParameterName, fc.Arbitrary<T>>;
+
 function generated(op: Operation): fc.Arbitrary<Generated> {
   const takes = (name: string) => op.query.has(name);
   const queryParts = fc.record({
-    team: sometimes(queryValue("team"), takes("team")),
-    repos: sometimes(queryValue("repos"), takes("repos")),
-    force: sometimes(queryValue("force"), takes("force")),
+    ...eachName((name) => sometimes(queryValue(name), takes(name))),
     other: sometimes(
       fc.tuple(fc.constantFrom("unknown", "Team", "team[]", "TEAM", "repo", "__proto__"), fc.constantFrom("x", "platform", "")),
       false,
     ),
   });
   const bodyParts = fc.record({
-    team: sometimes(bodyValue("team"), true),
-    repos: sometimes(bodyValue("repos"), takes("repos")),
-    force: sometimes(bodyValue("force"), takes("force")),
+    ...eachName((name) => sometimes(bodyValue(name), name === "team" || takes(name))),
     // properties the description does not name (it allows them)
     other: sometimes(fc.tuple(fc.constantFrom("unknown", "Team", "__proto__", "constructor"), fc.jsonValue({ maxDepth: 1 })), false),
   });
@@ -338,12 +413,16 @@ function generated(op: Operation): fc.Arbitrary<Generated> {
 function wellFormed(op: Operation, faults: boolean): fc.Arbitrary<Generated> {
   const names = [...op.query.keys()] as ParameterName[];
   const valid = (name: ParameterName, where: "query" | "body"): fc.Arbitrary<unknown> => {
-    if (name === "team") return padded(slug);
+    if (name === "team" || name === "to") return padded(slug);
     if (name === "force")
       return where === "query" ? fc.constantFrom("true", "false", "1", "0") : fc.constantFrom<unknown>(true, false, "true", "0", "");
+    if (name === "runner" || name === "name") return padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 }));
+    if (name === "work_folder") return fc.constantFrom("_work", "work/a", "a.b/c_d-e");
     const names = fc.array(padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 })), {
       minLength: 1,
       maxLength: 5,
+      // labels are refused when given twice; repository names are merged
+      ...(name === "labels" ? { selector: (text: string) => text.trim().toLowerCase() } : {}),
     });
     return where === "query"
       ? names.map((list) => list.join(","))
@@ -450,7 +529,7 @@ const NAME_WITH_INNER_SPACE = /\S\s+\S/;
 /** The parser's rules beyond the description, each with its number in parseV1Request's comment. */
 const EXTRA_RULES: Array<[string, (g: Generated) => Verdict]> = [
   [
-    "1. team and repos are required, in the query string or in the body",
+    "1. the route's required parameters are given, in the query string or in the body",
     (g) => {
       const { query, body } = values(g);
       for (const name of V1_PARAMETERS[g.op.route].required) {
@@ -487,6 +566,25 @@ const EXTRA_RULES: Array<[string, (g: Generated) => Verdict]> = [
       return OK;
     },
   ],
+  [
+    "6. labels, when given: at least one; in the comma-separated form each at most 64 characters, no whitespace inside, at most 100; none twice",
+    (g) => {
+      const { query, body } = values(g);
+      const value = Object.hasOwn(query, "labels") ? query.labels : body.labels;
+      if (!V1_PARAMETERS[g.op.route].accepts.some((name) => name === "labels") || value === undefined) return OK;
+      if (typeof value !== "string" && !Array.isArray(value)) return OK; // the description's
+      const entries = (typeof value === "string" ? value.split(",") : value) as string[];
+      const labels = entries.map((entry) => entry.trim()).filter((label) => label !== "");
+      if (typeof value === "string") {
+        if (entries.some((entry) => entry.length > 64)) return refuse(400, "a label over 64 characters");
+        if (labels.some((label) => NAME_WITH_INNER_SPACE.test(label))) return refuse(400, "a label with whitespace inside");
+      }
+      if (new Set(labels.map((label) => label.toLowerCase())).size < labels.length) return refuse(400, "a label twice");
+      if (labels.length === 0) return refuse(400, "labels has no label");
+      if (labels.length > 100) return refuse(400, "over 100 labels");
+      return OK;
+    },
+  ],
 ];
 
 function oracle(g: Generated): Verdict {
@@ -508,6 +606,14 @@ function expectedInput(g: Generated): Partial<Inputs> {
     const given = value(name);
     if (name === "team") expected.team = (given as string).trim().toLowerCase();
     if (name === "force") expected.force = given === true || given === "true" || given === "1";
+    if (name === "to") expected.to = (given as string).trim().toLowerCase();
+    if (name === "runner") expected.runner = (given as string).trim();
+    if (name === "name") expected.name = given === undefined ? undefined : (given as string).trim();
+    if (name === "work_folder") expected.work_folder = given as string | undefined;
+    if (name === "labels") {
+      const entries = given === undefined ? [] : ((typeof given === "string" ? given.split(",") : given) as string[]);
+      expected.labels = entries.map((entry) => entry.trim()).filter(Boolean);
+    }
     if (name === "repos") {
       const entries = (typeof given === "string" ? given.split(",") : given) as string[];
       const byKey = new Map<string, string>();
