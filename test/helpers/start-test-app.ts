@@ -55,6 +55,8 @@ export interface TestAppOptions {
   groupPrefix?: string;
   /** config policy.teams.allow; every team unless given */
   allowTeams?: string[];
+  /** more of config `policy`, as an operator would write it (registrationTokens, runnerLabels, maxRunnersPerTeam, …) */
+  policy?: Record<string, unknown>;
   /** caches in front of GitHub, as in production (config `cache`); none unless given, so that tests see every call */
   cache?: Partial<Record<CacheName, { ttlSeconds: number; maxEntries: number }>>;
   /** the caches' clock */
@@ -110,6 +112,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
       minRepoPermission: options.minRepoPermission ?? "write",
       ...(options.groupPrefix === undefined ? {} : { groupPrefix: options.groupPrefix }),
       ...(options.allowTeams === undefined ? {} : { teams: { allow: options.allowTeams } }),
+      ...options.policy,
     },
     ...(options.redis ? { redis: options.redis } : {}),
   };
