@@ -53,6 +53,8 @@ Exit status: 0 when every run answered only 200s, 1 otherwise (or when something
 const ROUTE_CALLS: Record<RouteName, { method: string; path: string; auth: boolean }> = {
   "token-register": { method: "GET", path: "/api/v1/token-register?team=platform", auth: true },
   "token-remove": { method: "GET", path: "/api/v1/token-remove?team=platform", auth: true },
+  // a random runner name each time (GitHub refuses a name twice)
+  "runner-jitconfig": { method: "POST", path: "/api/v1/runner-jitconfig?team=platform&labels=gpu", auth: true },
   "group-list": { method: "GET", path: "/api/v1/group-list?team=platform", auth: true },
   "repos-add": { method: "PATCH", path: "/api/v1/repos-add?team=platform&repos=api", auth: true },
   "repos-set": { method: "PATCH", path: "/api/v1/repos-set?team=platform&repos=api,web", auth: true },

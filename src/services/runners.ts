@@ -68,10 +68,13 @@ export function createJitConfig(
   }
   requireAllowedLabels(ctx, labelsNotIn(labels, [SELF_HOSTED]));
 
-  // In the lock, so that two requests of one team cannot both pass the policy.maxRunnersPerTeam check.
-  return changingGroup(ctx, async () => {
+  const max = ctx.policy.maxRunnersPerTeam;
+  // Registering a runner changes nothing another request reads, so requests run side by side, unless
+  // policy.maxRunnersPerTeam holds: then two of one team must not both pass its check.
+  const serialized =
+    max === undefined ? (work: () => Promise<JitRunner>) => work() : (work: () => Promise<JitRunner>) => changingGroup(ctx, work);
+  return serialized(async () => {
     const group = await findTeamGroup(ctx);
-    const max = ctx.policy.maxRunnersPerTeam;
     if (max !== undefined) {
       const runners = await ctx.github.org.groupRunners(group.id);
       if (runners.length >= max) {
