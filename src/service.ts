@@ -44,15 +44,31 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/** The less safe choices the policy allows, each said once at start-up (see the README's "Security"). */
+function warnOfLessSafePolicies(policy: Config["policy"], log: { warn(message: string): void }): void {
+  if (policy.groupPrefix === "") {
+    const who =
+      policy.teams.allow === undefined
+        ? "the maintainers of any team (which any organization member may create)"
+        : "the maintainers of the teams in policy.teams.allow";
+    log.warn(
+      `policy.groupPrefix is empty: a team's managed group is the group named exactly after it, so ${who} ` +
+        "control an admin-made group of the same name. See the README, 'Coming from the Go original'.",
+    );
+  }
+  if (policy.registrationTokens === "allow") {
+    log.warn(
+      "policy.registrationTokens is allow: token-register hands out organization-wide registration tokens, with which a runner " +
+        "can join any runner group (Default included) or replace another team's runner of the same name. Set it to deny once " +
+        "runner hosts use runner-jitconfig. See the README, 'Security'.",
+    );
+  }
+}
+
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
-  if (config.policy.groupPrefix === "") {
-    log.warn(
-      "policy.groupPrefix is empty: a team's managed group is the group named exactly after it, so the maintainers of any team " +
-        "(which any organization member may create) control an admin-made group of the same name. See the README, 'Coming from the Go original'.",
-    );
-  }
+  warnOfLessSafePolicies(config.policy, log);
   const metrics = options.metrics ?? createMetrics();
   const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
   const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);
