@@ -4,7 +4,15 @@
  */
 
 /** The API routes measured, in the order they run. */
-export const ROUTE_NAMES = ["token-register", "token-remove", "runner-jitconfig", "group-list", "repos-add", "repos-set", "status"] as const;
+export const ROUTE_NAMES = [
+  "token-register",
+  "token-remove",
+  "runner-jitconfig",
+  "group-list",
+  "repos-add",
+  "repos-set",
+  "status",
+] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
 /** What the load generator measured in one run of autocannon. */

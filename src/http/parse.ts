@@ -334,7 +334,9 @@ function labelsValue(raw: unknown, where: Where, required: boolean): string[] {
   let entries: unknown[];
   if (typeof raw === "string") {
     if (raw.length > LIMITS.labelsTextLength) {
-      throw badRequest(`Parameter labels is too long: at most ${LIMITS.labelsPerRunner} labels of at most ${LIMITS.labelLength} characters`);
+      throw badRequest(
+        `Parameter labels is too long: at most ${LIMITS.labelsPerRunner} labels of at most ${LIMITS.labelLength} characters`,
+      );
     }
     entries = raw.split(",");
   } else if (Array.isArray(raw) && where === "body") {

@@ -416,7 +416,8 @@ function wellFormed(op: Operation, faults: boolean): fc.Arbitrary<Generated> {
     if (name === "team" || name === "to") return padded(slug);
     if (name === "force")
       return where === "query" ? fc.constantFrom("true", "false", "1", "0") : fc.constantFrom<unknown>(true, false, "true", "0", "");
-    if (name === "runner" || name === "name") return padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 }));
+    if (name === "runner" || name === "name")
+      return padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 }));
     if (name === "work_folder") return fc.constantFrom("_work", "work/a", "a.b/c_d-e");
     const names = fc.array(padded(fc.string({ unit: fc.constantFrom(...SLUG_CHARS), minLength: 1, maxLength: 10 })), {
       minLength: 1,
