@@ -82,6 +82,21 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }
     });
 
+  /**
+   * A call on one runner: GitHub's 404 there means the runner is gone (deleted, or an ephemeral one done
+   * with its job) since the group's list was read.
+   */
+  const onRunner = <T>(doing: string, runnerId: number, work: (octokit: Octokit) => Promise<T>): Promise<T> =>
+    run(doing, async (octokit) => {
+      try {
+        return await work(octokit);
+      } catch (error) {
+        if (githubStatus(error) === 404)
+          throw new AppError("RUNNER_NOT_FOUND", `Runner ${runnerId} is no longer on GitHub`, { cause: error });
+        throw error;
+      }
+    });
+
   /** A 404 from GitHub as null (the thing is not there), anything else as the error it is. */
   const notFoundAsNull = async <T>(work: Promise<T>): Promise<T | null> => {
     try {
@@ -200,7 +215,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     deleteRunner: (runnerId) =>
-      run(`deleting runner ${runnerId}`, async (octokit) => {
+      onRunner(`deleting runner ${runnerId}`, runnerId, async (octokit) => {
         try {
           await octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org, runner_id: runnerId });
         } catch (error) {
@@ -221,13 +236,13 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     addRunnerLabels: (runnerId, labels) =>
-      run(`adding labels to runner ${runnerId}`, async (octokit) => {
+      onRunner(`adding labels to runner ${runnerId}`, runnerId, async (octokit) => {
         const { data } = await octokit.request("POST /orgs/{org}/actions/runners/{runner_id}/labels", { org, runner_id: runnerId, labels });
         return data.labels.map((l) => l.name);
       }),
 
     setRunnerLabels: (runnerId, labels) =>
-      run(`setting runner ${runnerId}'s labels`, async (octokit) => {
+      onRunner(`setting runner ${runnerId}'s labels`, runnerId, async (octokit) => {
         const { data } = await octokit.request("PUT /orgs/{org}/actions/runners/{runner_id}/labels", { org, runner_id: runnerId, labels });
         return data.labels.map((l) => l.name);
       }),

@@ -58,6 +58,15 @@ export function createGroup(ctx: TeamContext): Promise<string> {
   });
 }
 
+/** Deletes a runner; one GitHub no longer has (an ephemeral runner done with its job, say) is as good as deleted. */
+export async function deleteRunnerIfPresent({ github }: Pick<TeamContext, "github">, runnerId: number): Promise<void> {
+  try {
+    await github.org.deleteRunner(runnerId);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === "RUNNER_NOT_FOUND")) throw error;
+  }
+}
+
 /** The failure as the caller's answer: its code and Retry-After kept, its message in what `say` makes of it. */
 export function reported(error: unknown, say: (why: string) => string): AppError {
   const cause = error instanceof AppError ? error : undefined;
@@ -88,7 +97,7 @@ export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Pr
       const done = () => (deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "");
       for (const runner of runners) {
         try {
-          await github.org.deleteRunner(runner.id);
+          await deleteRunnerIfPresent(ctx, runner.id);
         } catch (error) {
           throw reported(
             error,

@@ -8,7 +8,7 @@ import { AppError } from "../domain/errors.js";
 import { type JitConfig, type Runner, type RunnerGroup } from "../domain/runner-group.js";
 import { labelAllowList, labelsIn, labelsNotIn, SELF_HOSTED, withLabel } from "../domain/runner-labels.js";
 import { changingGroup, type TeamContext } from "./context.js";
-import { findTeamGroup, onTeamGroup, reported } from "./runner-groups.js";
+import { deleteRunnerIfPresent, findTeamGroup, onTeamGroup, reported } from "./runner-groups.js";
 
 /** GitHub's bounds: a runner's name, and the labels of one runner. */
 const RUNNER_NAME_LENGTH = 64;
@@ -147,7 +147,7 @@ export function pruneRunners(ctx: TeamContext): Promise<{ deleted: string[] }> {
       const deleted: string[] = [];
       for (const runner of stale) {
         try {
-          await ctx.github.org.deleteRunner(runner.id);
+          await deleteRunnerIfPresent(ctx, runner.id);
         } catch (error) {
           const done = deleted.length > 0 ? `Deleted runners ${deleted.join(", ")}; ` : "";
           throw reported(error, (why) => `${done}runner ${runner.name} could not be deleted (${why}), and the rest were left`);

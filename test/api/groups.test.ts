@@ -134,7 +134,7 @@ describe("GET /api/v1/group-list", () => {
     assert.deepEqual(body.Response.runners, ["p-1"]);
     assert.deepEqual(body.Response.group, { id: PLATFORM_GROUP_ID, name: "team-platform", visibility: "selected" });
     assert.deepEqual(body.Response.runnerDetails, [
-      { id: 31, name: "p-1", os: "linux", status: "online", busy: false, labels: ["self-hosted", "gpu"] },
+      { id: 31, name: "p-1", os: "linux", status: "online", busy: false, labels: ["self-hosted", "gpu"], ephemeral: false },
     ]);
   });
 
