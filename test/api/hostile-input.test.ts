@@ -20,6 +20,13 @@ const ROUTES = [
   "repos-set",
   "token-register",
   "token-remove",
+  "runner-jitconfig",
+  "runner-delete",
+  "runner-prune",
+  "runner-labels-add",
+  "runner-labels-set",
+  "runner-labels-remove",
+  "runner-move",
   "status",
 ];
 
@@ -65,6 +72,9 @@ const body = fc.oneof(
       {
         team: fc.oneof(text, fc.integer(), fc.constant(null), fc.array(text, { maxLength: 2 })),
         repos: fc.oneof(reposValue, fc.array(text, { maxLength: 5 }), fc.integer()),
+        runner: fc.oneof(text, fc.integer(), fc.constant("p-1")),
+        labels: fc.oneof(reposValue, fc.array(text, { maxLength: 5 }), fc.integer()),
+        to: fc.oneof(text, fc.constant("data")),
       },
       { requiredKeys: [] },
     )
@@ -93,6 +103,11 @@ const request = fc.record({
   team: fc.option(text, { nil: undefined }),
   repos: fc.option(reposValue, { nil: undefined }),
   force: fc.option(fc.constantFrom("true", "false", "yes", "1", "%00"), { nil: undefined }),
+  runner: fc.option(fc.oneof(text, fc.constantFrom("p-1", "31", "1", "data-runner-1")), { nil: undefined }),
+  labels: fc.option(fc.oneof(reposValue, fc.constant(Array.from({ length: 101 }, (_, i) => `l${i}`).join(","))), { nil: undefined }),
+  name: fc.option(text, { nil: undefined }),
+  work_folder: fc.option(text, { nil: undefined }),
+  to: fc.option(fc.oneof(text, fc.constantFrom("data", "platform")), { nil: undefined }),
   auth: fc.constantFrom("alice", "bob", "invalid", "missing", "garbage"),
   body,
 });
@@ -114,7 +129,10 @@ function authorization(kind: string): string | undefined {
 
 describe("hostile input, property-based, over every route", () => {
   test("property: never a 5xx, always the envelope, the server stays up, and a refusal changes nothing on GitHub", async (t) => {
-    const app = await startTestApp({ seed: seedWithPlatformGroup(), rateLimit: { perUser: 1_000_000, perAddress: 1_000_000 } });
+    const app = await startTestApp({
+      seed: seedWithPlatformGroup({ runners: [{ name: "p-1", id: 31, group: "team-platform", labels: ["self-hosted", "linux"] }] }),
+      rateLimit: { perUser: 1_000_000, perAddress: 1_000_000 },
+    });
     t.after(() => app.close());
 
     // (a failing example can hold a 300 KB body: the message is cut so that it stays readable)
@@ -125,6 +143,10 @@ describe("hostile input, property-based, over every route", () => {
           if (r.team !== undefined) query.team = r.team;
           if (r.repos !== undefined) query.repos = r.repos;
           if (r.force !== undefined) query.force = r.force;
+          for (const name of ["runner", "labels", "name", "work_folder", "to"] as const) {
+            const value = r[name];
+            if (value !== undefined) query[name] = value;
+          }
           const options: CallOptions = { query };
           const auth = authorization(r.auth);
           if (auth !== undefined) options.authorization = auth;
