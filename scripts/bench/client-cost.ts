@@ -60,7 +60,7 @@ variant("fetch", async () => {
 });
 const mint = (o: Octokit) => () => o.request("POST /orgs/{org}/actions/runners/registration-token", { org: "acme" });
 variant("Octokit (no plugins)", mint(new Octokit({ auth: token, baseUrl: url })));
-const log = { debug: () => undefined, warn: () => undefined };
+const log = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 const deadlines = createRequestDeadlines(30_000);
 const policy = createCallPolicy({
   fetch,

@@ -11,6 +11,7 @@ import type { RequestDeadlines } from "../request-deadline.js";
 import { createCallPolicy, type GitHubCallListener, type GitHubLog } from "./call-policy.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
+import { createServerVersion, type ServerVersionLog } from "./server-version.js";
 import { isRateLimit, isRequestError, toAppError } from "./to-app-error.js";
 
 export type { GitHubCallListener, GitHubLog } from "./call-policy.js";
@@ -24,7 +25,8 @@ export interface GitHubOptions {
   baseUrl: string;
   /** globalThis.fetch in production; the simulator's fetch in tests */
   fetch?: typeof globalThis.fetch;
-  log: GitHubLog;
+  /** info: the GitHub Enterprise Server release, when first seen and when it changes */
+  log: GitHubLog & ServerVersionLog;
   /** the deadline of the caller request being served, which every GitHub call made for it shares (config github.timeoutSeconds) */
   deadlines: RequestDeadlines;
   /** abort one GitHub call after this long, its retries included (config github.callTimeoutSeconds) */
@@ -45,18 +47,23 @@ export interface GitHubOptions {
 const API_VERSION = "2022-11-28";
 
 export function createGitHub(options: GitHubOptions): GitHub {
-  const GitHubOctokit = octokitClass(options);
+  const serverVersion = createServerVersion(options.log);
+  const GitHubOctokit = octokitClass(options, serverVersion.plugin);
   return {
     org: orgGitHub(installationClient(GitHubOctokit, options), options.org),
     // A client per caller costs only its construction: the policy keeps no state per client.
     user: { whoAmI: (token) => whoAmI(new GitHubOctokit({ auth: token })) },
+    server: serverVersion.server,
   };
 }
 
 type GitHubOctokit = ReturnType<typeof octokitClass>;
 
-/** Octokit with every call under the call policy, and everything a call needs as defaults. */
-function octokitClass(options: GitHubOptions) {
+/**
+ * Octokit with every call under the call policy, every answer read for the server's release
+ * (server-version.ts), and everything a call needs as defaults.
+ */
+function octokitClass(options: GitHubOptions, serverVersionPlugin: ReturnType<typeof createServerVersion>["plugin"]) {
   const policy = createCallPolicy({
     fetch: options.fetch ?? globalThis.fetch,
     deadlines: options.deadlines,
@@ -69,7 +76,7 @@ function octokitClass(options: GitHubOptions) {
     onGitHubCall: options.onGitHubCall,
   });
   const log = octokitLog(options.log);
-  return Octokit.plugin(policy.plugin).defaults({
+  return Octokit.plugin(policy.plugin, serverVersionPlugin).defaults({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: "actions-runner-manager",
     headers: { "x-github-api-version": API_VERSION },

@@ -4,6 +4,9 @@
  */
 import type { RepoPermission } from "../domain/permissions.js";
 import type { JitConfig, MintedToken, Repository, Runner, RunnerGroup } from "../domain/runner-group.js";
+import type { GitHubRoute } from "./github-calls.js";
+
+export type { GitHubRoute } from "./github-calls.js";
 
 export interface Caller {
   login: string;
@@ -70,7 +73,18 @@ export interface UserGitHub {
   whoAmI(token: string): Promise<Caller>;
 }
 
+/** The GitHub answering: GitHub Enterprise Server names its release on every answer (server-version.ts). */
+export interface GitHubServer {
+  /** GHES's release as its latest answer named it ("3.14.2"); undefined on api.github.com, or before any answer */
+  enterpriseVersion(): string | undefined;
+  /** whether the server has `route` (github-calls.ts): always on api.github.com, and before any answer */
+  supports(route: GitHubRoute): boolean;
+  /** throws AppError GITHUB_VERSION_UNSUPPORTED, naming both releases, when the server lacks `route` */
+  requireCall(route: GitHubRoute): void;
+}
+
 export interface GitHub {
   org: OrgGitHub;
   user: UserGitHub;
+  server: GitHubServer;
 }

@@ -15,7 +15,7 @@ const privateKey = generateKeyPairSync("rsa", {
   privateKeyEncoding: { type: "pkcs1", format: "pem" },
   publicKeyEncoding: { type: "spki", format: "pem" },
 }).privateKey;
-const quiet = { debug: () => undefined, warn: () => undefined };
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 const MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}";
 const ACCESS_TOKEN = "POST /app/installations/{installation_id}/access_tokens";
 const isTimeoutError = (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT";
