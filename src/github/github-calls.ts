@@ -133,9 +133,9 @@ export const GITHUB_CALLS = {
   },
   "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}": {
     credential: "installation",
-    use: "planned",
+    use: "called",
     what: "adding a runner to a runner group",
-    why: "moves a runner into the team's managed group",
+    why: "runner-move: moves a runner into another managed group of the caller's",
   },
 
   // ---- runners ----
@@ -159,15 +159,15 @@ export const GITHUB_CALLS = {
   },
   "POST /orgs/{org}/actions/runners/{runner_id}/labels": {
     credential: "installation",
-    use: "planned",
+    use: "called",
     what: "adding runner labels",
-    why: "adds custom labels to a runner of the team's group",
+    why: "runner-labels-add",
   },
   "PUT /orgs/{org}/actions/runners/{runner_id}/labels": {
     credential: "installation",
-    use: "planned",
+    use: "called",
     what: "setting runner labels",
-    why: "replaces the custom labels of a runner of the team's group",
+    why: "runner-labels-set and runner-labels-remove",
   },
   "DELETE /orgs/{org}/actions/runners/{runner_id}/labels": {
     credential: "installation",
@@ -195,7 +195,7 @@ export const GITHUB_CALLS = {
   },
   "POST /orgs/{org}/actions/runners/generate-jitconfig": {
     credential: "installation",
-    use: "planned",
+    use: "called",
     what: "just-in-time runner configuration",
     why: "runner-jitconfig: a single-use runner registered straight into the team's managed group",
     firstGhes: "3.10",

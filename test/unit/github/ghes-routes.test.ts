@@ -123,6 +123,9 @@ describe("the GitHub calls of src/github/*.ts and the list in src/github/github-
     await github.org.createRegistrationToken();
     await github.org.createRemoveToken();
     await github.org.deleteRunner(2);
+    await github.org.moveRunner(group.id, 1);
+    await github.org.generateJitConfig({ groupId: group.id, name: "jit-1", labels: ["self-hosted"] });
+    // not yet: addRunnerLabels and setRunnerLabels, until the simulator serves the label routes
     await github.org.deleteRunnerGroup(group.id);
 
     const credentialOf = { app: "app", installation: "installation", user: "caller" } as const;
