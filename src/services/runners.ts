@@ -54,6 +54,8 @@ export function createJitConfig(
   ctx: TeamContext,
   input: { labels: string[]; name: string | undefined; work_folder: string | undefined },
 ): Promise<JitRunner> {
+  // GitHub Enterprise Server has generate-jitconfig from 3.10 only: an older one is named in a 501, not left to answer 404
+  ctx.github.server.requireCall("POST /orgs/{org}/actions/runners/generate-jitconfig");
   const name = `${ctx.team}-${input.name ?? randomSuffix()}`;
   if (name.length > RUNNER_NAME_LENGTH) {
     throw new AppError(
