@@ -29,5 +29,16 @@ export function requireAllowedTeam(allow: readonly string[] | undefined, caller:
   if (allow !== undefined && !allow.includes(teamSlug.toLowerCase())) throw notMaintainer(caller, teamSlug);
 }
 
+/**
+ * With `policy.teams.parent`, only the direct child teams of that team may use the service: not the parent
+ * itself, not a grandchild, not a team elsewhere. A team outside is refused with the very answer a
+ * non-maintainer gets, so that neither the policy nor the organization's hierarchy is disclosed.
+ */
+export async function requireChildTeam(github: GitHub, parent: string | undefined, caller: Caller, teamSlug: string): Promise<void> {
+  if (parent === undefined) return;
+  const teamParent = await github.org.teamParent(teamSlug);
+  if (typeof teamParent !== "string" || teamParent.toLowerCase() !== parent) throw notMaintainer(caller, teamSlug);
+}
+
 const notMaintainer = (caller: Caller, teamSlug: string) =>
   new AppError("NOT_TEAM_MAINTAINER", `User is not a maintainer of the team: ${caller.login} does not maintain team ${teamSlug}`);

@@ -3,13 +3,14 @@
  * takes the caller's token, the team and its input, and does everything its rule needs, in order:
  *
  *   identify the caller (GET /user with their token) → admit them (the transport's per-caller limit)
- *   → the team may use the service (policy.teams) → check they actively maintain it → act on GitHub
+ *   → the team may use the service (policy.teams.allow) → check they actively maintain it → the team
+ *   is a child team of policy.teams.parent → act on GitHub
  *   → write the audit trail.
  *
  * A refusal at any step changes nothing on GitHub. The HTTP layer only parses and renders.
  */
 import type { Caller, GitHub } from "../github/ports.js";
-import { requireActiveMaintainer, requireAllowedTeam } from "./access.js";
+import { requireActiveMaintainer, requireAllowedTeam, requireChildTeam } from "./access.js";
 import type { Audit, Policy, TeamContext } from "./context.js";
 import type { KeyedLock } from "./group-lock.js";
 import { addRepos, removeRepos, setRepos } from "./group-repos.js";
@@ -83,6 +84,12 @@ export function createServices(deps: ServiceDeps): Services {
       await request.admit?.(caller);
       requireAllowedTeam(deps.policy.teams.allow, caller, request.team);
       await requireActiveMaintainer(deps.github, caller, request.team);
+      // After the maintainership check, not before. The App's budget is shared by every caller: this way a
+      // caller refused as a non-maintainer costs the one call they cost without policy.teams.parent, and only
+      // a team's active maintainers reach the parent lookup (cached per team). Parent first would cost a
+      // non-maintainer of a child team two calls instead of one, and save nothing elsewhere: an unknown
+      // team, or a team outside the parent, costs one call either way.
+      await requireChildTeam(deps.github, deps.policy.teams.parent, caller, request.team);
       const audit: Audit = (action, fields) =>
         deps.audit({ action, requestId: request.requestId, user: caller.login, team: request.team, ...fields });
       return act({ github: deps.github, locks: deps.locks, policy: deps.policy, audit, team: request.team }, request.input);
