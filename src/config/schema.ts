@@ -63,6 +63,8 @@ export interface Config {
     identity: CacheSettings;
     /** (login, team) → active maintainer or not */
     maintainership: CacheSettings;
+    /** team → its parent team (read only when policy.teams.parent is set) */
+    teamParents: CacheSettings;
     /** team → its runner group's id */
     runnerGroups: CacheSettings;
     /** (team, repository) → the team's permission on it */
@@ -72,8 +74,11 @@ export interface Config {
     minRepoPermission: RepoPermission;
     /** the managed group of team T is named groupPrefix + T; "" names it T, as the Go original did */
     groupPrefix: string;
-    /** which teams may use the service at all; every team when `allow` is left out */
-    teams: { allow?: string[] };
+    /**
+     * which teams may use the service at all: those in `allow`, and only the direct child teams of `parent`
+     * (lower-case slugs); both must hold when both are set; every team when neither is
+     */
+    teams: { allow?: string[]; parent?: string };
     /** `deny` turns off token-register and token-remove (organization-wide tokens; see the README's security section) */
     registrationTokens: "allow" | "deny";
     /** patterns (`*` for any run of label characters) a custom runner label must match; any label when left out */
@@ -167,6 +172,10 @@ const GROUP_PREFIX_EXPECTED = "expected letters, digits, '-', '_' or '.' (at mos
 
 const LABEL_PATTERN_EXPECTED = "expected a label pattern: letters, digits, '-', '_', '.' and '*' (any run of them), at most 64 characters";
 const TEAM_SLUG_EXPECTED = "expected a team's slug, as in https://github.com/orgs/ORG/teams/SLUG";
+const teamSlug = z
+  .string({ error: TEAM_SLUG_EXPECTED })
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: TEAM_SLUG_EXPECTED });
 
 const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const org = z
@@ -326,12 +335,13 @@ const cacheSettings = (ttlSeconds: number, maxEntries: number) =>
     )
     .prefault({});
 
-// Identity and maintainership are short-lived on purpose: a revoked token or a removed maintainer loses
-// access within ttlSeconds. Group ids change only when a group is deleted, which heals itself (see services).
+// Identity, maintainership and team parents are short-lived on purpose: a revoked token, a removed maintainer
+// or a team moved from under policy.teams.parent loses access within ttlSeconds. Group ids change only when a group is deleted, which heals itself (see services).
 const cache = z.object(
   {
     identity: cacheSettings(60, 10_000),
     maintainership: cacheSettings(60, 10_000),
+    teamParents: cacheSettings(60, 10_000),
     runnerGroups: cacheSettings(300, 10_000),
     repoPermissions: cacheSettings(60, 50_000),
   },
@@ -418,17 +428,14 @@ export const configFileSchema = z
               {
                 // Slugs as GitHub shows them; compared without case, as the API's `team` is.
                 allow: z
-                  .array(
-                    z
-                      .string({ error: TEAM_SLUG_EXPECTED })
-                      .trim()
-                      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: TEAM_SLUG_EXPECTED }),
-                    {
-                      error: "expected a list of team slugs",
-                    },
-                  )
+                  .array(teamSlug, {
+                    error: "expected a list of team slugs",
+                  })
                   .min(1, { error: "expected at least one team slug (leave allow out to let every team in)" })
                   .optional(),
+                // Only the direct child teams of this team may use the service (the "authorizing team" of
+                // lindluni/org-runner-manager); the team itself and its grandchildren may not.
+                parent: teamSlug.optional(),
               },
               { error: MAPPING },
             )

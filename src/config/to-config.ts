@@ -40,13 +40,17 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
     cache: {
       identity: { ...file.cache.identity },
       maintainership: { ...file.cache.maintainership },
+      teamParents: { ...file.cache.teamParents },
       runnerGroups: { ...file.cache.runnerGroups },
       repoPermissions: { ...file.cache.repoPermissions },
     },
     policy: {
       minRepoPermission: file.policy.minRepoPermission,
       groupPrefix: file.policy.groupPrefix,
-      teams: file.policy.teams.allow === undefined ? {} : { allow: file.policy.teams.allow.map((slug) => slug.toLowerCase()) },
+      teams: {
+        ...(file.policy.teams.allow !== undefined && { allow: file.policy.teams.allow.map((slug) => slug.toLowerCase()) }),
+        ...(file.policy.teams.parent !== undefined && { parent: file.policy.teams.parent.toLowerCase() }),
+      },
       registrationTokens: file.policy.registrationTokens,
       ...(file.policy.runnerLabels !== undefined && { runnerLabels: file.policy.runnerLabels }),
       ...(file.policy.maxRunnersPerTeam !== undefined && { maxRunnersPerTeam: file.policy.maxRunnersPerTeam }),

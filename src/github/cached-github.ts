@@ -5,6 +5,7 @@
  *
  * - identity: caller token → login, keyed by the token's SHA-256 (the token itself is never held);
  * - maintainership: (login, team) → membership, or "none";
+ * - teamParents: team → its parent team's slug, or none (a top-level team, or no such team);
  * - runnerGroups: group name → group (only groups that exist; kept up to date by create and delete);
  * - repoPermissions: team → its repositories with permissions, sized by repository count.
  * Concurrent identical lookups share one GitHub call (lru-cache's fetch). A stale entry heals: callers
@@ -28,6 +29,10 @@ export type CacheName = keyof Config["cache"];
 /** lru-cache stores no undefined or null; these stand for "GitHub said there is none". */
 const NO_MEMBERSHIP = { role: "none" } as const;
 type CachedMembership = TeamMembership | typeof NO_MEMBERSHIP;
+/** undefined: GitHub has no such team */
+interface CachedParent {
+  parent: string | null | undefined;
+}
 
 interface Cache<V extends object> {
   /** the cached value, or `load()` (shared by concurrent callers of the same key) */
@@ -89,6 +94,7 @@ export interface CachedGitHub extends GitHub {
 export function withCaches(github: GitHub, options: CacheOptions): CachedGitHub {
   const identity = createCache<Caller>("identity", options.identity, options);
   const maintainership = createCache<CachedMembership>("maintainership", options.maintainership, options);
+  const parents = createCache<CachedParent>("teamParents", options.teamParents, options);
   const groups = createCache<RunnerGroup>("runnerGroups", options.runnerGroups, options);
   const teamRepos = createCache<TeamRepository[]>("repoPermissions", options.repoPermissions, options, (repos) => repos.length);
   const groupKey = (name: string) => name.toLowerCase();
@@ -102,6 +108,10 @@ export function withCaches(github: GitHub, options: CacheOptions): CachedGitHub 
       const key = `${login.toLowerCase()}\n${teamSlug.toLowerCase()}`;
       const cached = await maintainership.get(key, async () => (await github.org.teamMembership(teamSlug, login)) ?? NO_MEMBERSHIP);
       return !cached || cached.role === "none" ? null : cached;
+    },
+    async teamParent(teamSlug) {
+      const cached = await parents.get(teamSlug.toLowerCase(), async () => ({ parent: await github.org.teamParent(teamSlug) }));
+      return cached?.parent;
     },
     async teamRepositories(teamSlug, lookup) {
       const repos = await teamRepos.get(
@@ -140,6 +150,7 @@ export function withCaches(github: GitHub, options: CacheOptions): CachedGitHub 
     cacheSizes: () => ({
       identity: identity.size,
       maintainership: maintainership.size,
+      teamParents: parents.size,
       runnerGroups: groups.size,
       repoPermissions: teamRepos.size,
     }),

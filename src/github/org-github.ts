@@ -116,6 +116,12 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
         return response ? { role: response.data.role, state: response.data.state } : null;
       }),
 
+    teamParent: (teamSlug) =>
+      run(`looking up team ${teamSlug}'s parent team`, async (octokit) => {
+        const response = await notFoundAsNull(octokit.request("GET /orgs/{org}/teams/{team_slug}", { org, team_slug: teamSlug }));
+        return response ? (response.data.parent?.slug ?? null) : undefined;
+      }),
+
     teamRepositories: (teamSlug) =>
       run(`listing team ${teamSlug}'s repositories`, async (octokit) => {
         const repos = await notFoundAsNull(

@@ -33,6 +33,11 @@ export interface Lookup {
 export interface OrgGitHub {
   /** null when the user is not in the team, or the team does not exist (GitHub answers 404 to both) */
   teamMembership(teamSlug: string, login: string): Promise<TeamMembership | null>;
+  /**
+   * the slug of the team's parent team (GitHub's nested teams); null for a team at the top of the hierarchy;
+   * undefined when the team does not exist
+   */
+  teamParent(teamSlug: string): Promise<string | null | undefined>;
   /** every repository the team can reach, with the team's role on it; null when the team does not exist */
   teamRepositories(teamSlug: string, options?: Lookup): Promise<TeamRepository[] | null>;
   /** the organization's own group of that name (compared without case); groups inherited from the enterprise are not looked at */

@@ -12,8 +12,11 @@ export interface Policy {
   minRepoPermission: RepoPermission;
   /** the managed group of team T is named groupPrefix + T */
   groupPrefix: string;
-  /** the only teams (lower-case slugs) that may use the service; every team when `allow` is left out */
-  teams: { allow?: string[] };
+  /**
+   * the only teams that may use the service (lower-case slugs): those in `allow`, and the direct child teams
+   * of `parent`; both must hold when both are set; every team when neither is
+   */
+  teams: { allow?: string[]; parent?: string };
   /** `deny`: no organization-wide registration or removal tokens (runner-jitconfig instead) */
   registrationTokens: "allow" | "deny";
   /** patterns a custom runner label must match; any label when left out */

@@ -3,7 +3,8 @@
  * takes the caller's token, the team and its input, and does everything its rule needs, in order:
  *
  *   identify the caller (GET /user with their token) → admit them (the transport's per-caller limit)
- *   → the team may use the service (policy.teams) → check they actively maintain it → act on GitHub
+ *   → the team may use the service (policy.teams.allow) → check they actively maintain it → the team
+ *   is a child team of policy.teams.parent → act on GitHub
  *   → write the audit trail.
  *
  * A refusal at any step changes nothing on GitHub. The HTTP layer only parses and renders.

@@ -3,7 +3,17 @@
  * missing or misnamed field; the conformance tests validate the same bodies at run time.
  */
 import type { components } from "@octokit/openapi-types";
-import { REPO_ROLES, type AppInfo, type Org, type Repo, type RepoRole, type Runner, type RunnerGroup, type User } from "./state.js";
+import {
+  REPO_ROLES,
+  type AppInfo,
+  type Org,
+  type Repo,
+  type RepoRole,
+  type Runner,
+  type RunnerGroup,
+  type Team,
+  type User,
+} from "./state.js";
 
 type Schemas = components["schemas"];
 
@@ -163,6 +173,77 @@ export function repository(api: string, org: Org, repo: Repo, role?: RepoRole) {
     ...(role ? { permissions: repoPermissions(role), role_name: role } : {}),
   } satisfies Schemas["full-repository"] & Schemas["minimal-repository"];
   return body;
+}
+
+/** A team as lists and `parent` show it (`team-simple`; also the part `team-full` shares with it). */
+export function teamSimple(api: string, org: Org, team: Team) {
+  const t = `${api}/organizations/${org.id}/team/${team.id}`;
+  const body = {
+    id: team.id,
+    node_id: nodeId("Team", team.id),
+    url: t,
+    members_url: `${t}/members{/member}`,
+    name: team.name,
+    description: null,
+    permission: "pull",
+    privacy: "closed" as const,
+    notification_setting: "notifications_enabled" as const,
+    html_url: `${webRoot(api)}/orgs/${org.login}/teams/${team.slug}`,
+    repositories_url: `${t}/repos`,
+    slug: team.slug,
+    type: "organization" as const,
+    organization_id: org.id,
+  } satisfies Schemas["team-simple"] & Partial<Schemas["team-full"]>;
+  return body;
+}
+
+/** The organization as a team shows it (`team-organization`). */
+export function teamOrganization(api: string, org: Org, createdAt: string): Schemas["team-organization"] {
+  const o = `${api}/orgs/${org.login}`;
+  return {
+    login: org.login,
+    id: org.id,
+    node_id: nodeId("Organization", org.id),
+    url: o,
+    repos_url: `${o}/repos`,
+    events_url: `${o}/events`,
+    hooks_url: `${o}/hooks`,
+    issues_url: `${o}/issues`,
+    members_url: `${o}/members{/member}`,
+    public_members_url: `${o}/public_members{/member}`,
+    avatar_url: `${webRoot(api)}/avatars/u/${org.id}`,
+    description: null,
+    name: org.name,
+    html_url: `${webRoot(api)}/${org.login}`,
+    has_organization_projects: true,
+    has_repository_projects: true,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    type: "Organization",
+    created_at: createdAt,
+    updated_at: createdAt,
+    archived_at: null,
+  };
+}
+
+/** GET /orgs/{org}/teams/{team_slug} (`team-full`): `parent` is the parent team, or null at the top. */
+export function teamFull(
+  api: string,
+  org: Org,
+  team: Team,
+  extra: { parent: Team | undefined; membersCount: number; createdAt: string },
+): Schemas["team-full"] {
+  return {
+    ...teamSimple(api, org, team),
+    parent: extra.parent ? teamSimple(api, org, extra.parent) : null,
+    members_count: extra.membersCount,
+    repos_count: team.repos.size,
+    created_at: extra.createdAt,
+    updated_at: extra.createdAt,
+    organization: teamOrganization(api, org, extra.createdAt),
+  };
 }
 
 export function runnerGroup(api: string, org: Org, group: RunnerGroup): Schemas["runner-groups-org"] {

@@ -62,6 +62,8 @@ const seedSchema = z
             slug,
             name: z.string().optional(),
             id: id.optional(),
+            /** the parent team's slug: this team is its child team (GitHub's nested teams) */
+            parent: slug.optional(),
             members: z
               .array(
                 z
@@ -182,7 +184,18 @@ function crossReferenceProblems(seed: Seed): string[] {
   for (const d of duplicates(["Default", ...seed.runnerGroups.map((g) => g.name)]))
     problems.push(`runnerGroups: ${d} appears twice (Default always exists, with id 1)`);
   for (const d of duplicates(seed.runners.map((r) => r.name))) problems.push(`runners: ${d} appears twice`);
+  const parents = new Map(seed.teams.map((t) => [t.slug, t.parent]));
   seed.teams.forEach((team, t) => {
+    if (team.parent !== undefined && !parents.has(team.parent)) problems.push(`teams.${t}.parent: no team ${team.parent} in teams`);
+    // GitHub refuses a parent that would make a cycle: walking up from the team must end at the top.
+    const above = new Set([team.slug]);
+    for (let up = team.parent; up !== undefined && parents.has(up); up = parents.get(up)) {
+      if (above.has(up)) {
+        problems.push(`teams.${t}.parent: ${team.slug} would be its own ancestor`);
+        break;
+      }
+      above.add(up);
+    }
     team.members.forEach((m, i) => {
       if (!logins.has(m.login.toLowerCase())) problems.push(`teams.${t}.members.${i}: no user ${m.login} in users`);
     });
@@ -268,6 +281,7 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
       id: teamId,
       slug: t.slug,
       name: t.name ?? t.slug,
+      parent: t.parent ?? null,
       members: new Map(t.members.map((m) => [m.login.toLowerCase(), { role: m.role, state: m.state }])),
       repos: new Map(t.repos.map((r) => [repoId(r.name), ROLE_ALIASES[r.permission] ?? (r.permission as RepoRole)])),
     });

@@ -46,6 +46,9 @@ export interface Team {
   id: number;
   slug: string;
   name: string;
+  /** the parent team's slug (a key of SimState.teams); null for a team at the top of the hierarchy */
+  parent: string | null;
+  /** the team's direct members; the members of its child teams are GitHub's members of it too (see effectiveMembership) */
   members: Map<string, TeamMembership>;
   /** repository id → the team's role on it */
   repos: Map<number, RepoRole>;
@@ -141,11 +144,49 @@ export function groupByName(state: SimState, name: string): RunnerGroup | undefi
   return undefined;
 }
 
+/** The teams below `team` in the hierarchy: its child teams, their child teams, and so on. */
+export function descendantTeams(state: SimState, team: Team): Team[] {
+  const found: Team[] = [];
+  const seen = new Set([team.slug]);
+  for (let i = -1; i < found.length; i++) {
+    const parent = i < 0 ? team : found[i]!;
+    for (const t of state.teams.values()) {
+      if (t.parent === parent.slug && !seen.has(t.slug)) {
+        seen.add(t.slug);
+        found.push(t);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * A user's membership of a team as GitHub answers GET /orgs/{org}/teams/{team_slug}/memberships/{username}
+ * (operation teams/get-membership-for-user-in-org, @octokit/openapi api.github.com.json):
+ * - "Team members will include the members of child teams." An active member of a team below this one is
+ *   answered as a member of it. "Members of a child team are not direct members of the parent team"
+ *   (docs.github.com, "About organization teams" → "Nested teams"), so a maintainer of a child team is
+ *   only a `member` of the parent: maintainership is a role on one team and is not inherited. A pending
+ *   invitation to a child team is not yet a membership of it, so it makes none of the parent.
+ * - "The `role` for organization owners is set to `maintainer`." This applies to an owner's membership,
+ *   direct or through a child team; an owner who is in neither has no team membership, and GitHub
+ *   documents 404 "if user has no team membership".
+ * A direct membership wins over one through a child team.
+ */
+export function effectiveMembership(state: SimState, team: Team, login: string): TeamMembership | undefined {
+  const key = login.toLowerCase();
+  const inherited = descendantTeams(state, team).some((t) => t.members.get(key)?.state === "active");
+  const membership = team.members.get(key) ?? (inherited ? { role: "member" as const, state: "active" as const } : undefined);
+  if (!membership) return undefined;
+  return state.users.get(key)?.orgRole === "admin" ? { ...membership, role: "maintainer" } : membership;
+}
+
 /** A summary of the world that tests compare before and after a request that must change nothing. */
 export function snapshot(state: SimState): unknown {
   return {
     teams: [...state.teams.values()].map((t) => ({
       slug: t.slug,
+      parent: t.parent,
       members: [...t.members.entries()].sort(),
       repos: [...t.repos.entries()].sort(),
     })),

@@ -153,6 +153,7 @@ describe("caches: concurrency and bounds", () => {
     const cached = withCaches(fake, {
       identity: bound,
       maintainership: bound,
+      teamParents: bound,
       runnerGroups: bound,
       repoPermissions: bound,
       clock: manualClock(),

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   allowTeams?: string[];
   /** more of config `policy`, as an operator would write it (registrationTokens, runnerLabels, maxRunnersPerTeam, …) */
   policy?: Record<string, unknown>;
+  /** config policy.teams.parent; none unless given */
+  parentTeam?: string;
   /** caches in front of GitHub, as in production (config `cache`); none unless given, so that tests see every call */
   cache?: Partial<Record<CacheName, { ttlSeconds: number; maxEntries: number }>>;
   /** the caches' clock */
@@ -88,7 +90,7 @@ export interface CallOptions {
 }
 
 const OFF = { ttlSeconds: 0, maxEntries: 0 };
-const NO_CACHES = { identity: OFF, maintainership: OFF, runnerGroups: OFF, repoPermissions: OFF };
+const NO_CACHES = { identity: OFF, maintainership: OFF, teamParents: OFF, runnerGroups: OFF, repoPermissions: OFF };
 
 /** The configuration file a test's service runs with, as an operator would write it. */
 function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: string; keyFile: string }): Config {
@@ -111,7 +113,10 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
     policy: {
       minRepoPermission: options.minRepoPermission ?? "write",
       ...(options.groupPrefix === undefined ? {} : { groupPrefix: options.groupPrefix }),
-      ...(options.allowTeams === undefined ? {} : { teams: { allow: options.allowTeams } }),
+      teams: {
+        ...(options.allowTeams === undefined ? {} : { allow: options.allowTeams }),
+        ...(options.parentTeam === undefined ? {} : { parent: options.parentTeam }),
+      },
       ...options.policy,
     },
     ...(options.redis ? { redis: options.redis } : {}),

@@ -303,6 +303,13 @@ function defineScenario(target: Target): void {
       assert.deepEqual({ role: res.data.role, state: res.data.state }, { role: "maintainer", state: "active" });
     });
 
+    test("when the installation reads a team, then 200 with its slug and no parent (a top-level team)", async () => {
+      const res = await client.call("GET /orgs/{org}/teams/{team_slug}", { path: { org: ORG, team_slug: "platform" } });
+      assert.equal(res.status, 200);
+      assert.deepEqual([res.data.id, res.data.slug, res.data.parent], [7001, "platform", null]);
+      assert.equal(res.data.members_count, 2, "alice and bob; carol's invitation is pending");
+    });
+
     test("when the team's repositories are listed, then 200 with the team's role on each", async () => {
       const res = await client.call("GET /orgs/{org}/teams/{team_slug}/repos", {
         path: { org: ORG, team_slug: "platform" },
@@ -672,6 +679,80 @@ describe("answers GitHub gives beyond its description", () => {
     assert.deepEqual(client.api.checkSchema("basic-error", await res.json()), []);
     assert.ok(undocumentedAnswer("GET /user", 404));
     assert.equal(client.sim.journal().at(-1)?.route, null);
+  });
+});
+
+describe("answers for nested teams: engineering > platform > platform-oncall", () => {
+  const membership = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}" as const;
+  let client: ConformanceClient;
+
+  before(async () => {
+    const seed = {
+      org: { login: ORG },
+      users: ["ann", "cal", "gus", "pia", "oona", "otto"].map((login, i) => ({
+        login,
+        tokens: [`ghp_${login}${"0".repeat(36 - login.length)}${i}`],
+        ...(login.startsWith("o") ? { orgRole: "admin" as const } : {}),
+      })),
+      teams: [
+        { slug: "engineering", members: [{ login: "ann", role: "maintainer" as const }] },
+        {
+          slug: "platform",
+          parent: "engineering",
+          members: [
+            { login: "cal", role: "maintainer" as const },
+            { login: "pia", role: "maintainer" as const, state: "pending" as const },
+            { login: "oona" },
+          ],
+        },
+        { slug: "platform-oncall", parent: "platform", members: [{ login: "gus", role: "maintainer" as const }] },
+      ],
+    };
+    client = new ConformanceClient(createSimulator({ seed }), loadGitHubOpenApi());
+    await connectAsInstallation(client);
+  });
+
+  const roleOf = async (team: string, username: string) => {
+    const res = await client.call(membership, { path: { org: ORG, team_slug: team, username } });
+    return res.status === 200 ? `${res.data.role}/${res.data.state}` : res.status;
+  };
+
+  test("when a child team is read, then its parent is the parent team in team-simple shape", async () => {
+    const res = await client.call("GET /orgs/{org}/teams/{team_slug}", { path: { org: ORG, team_slug: "platform-oncall" } });
+    assert.equal(res.status, 200);
+    assert.equal(res.data.parent?.slug, "platform");
+    assert.equal(res.data.parent?.id, client.sim.state.teams.get("platform")?.id);
+    const top = await client.call("GET /orgs/{org}/teams/{team_slug}", { path: { org: ORG, team_slug: "engineering" } });
+    assert.equal(top.data.parent, null);
+    assert.equal(top.data.members_count, 4, "ann, and through child teams cal, oona and gus (pia is pending)");
+  });
+
+  test("when a team does not exist, then reading it is 404 (documented)", async () => {
+    const res = await client.call("GET /orgs/{org}/teams/{team_slug}", { path: { org: ORG, team_slug: "nope" } });
+    assert.equal(res.status, 404);
+  });
+
+  test("when a child team's maintainer is asked about the parent and grandparent, then 200 member: members of child teams are members, maintainership is not inherited", async () => {
+    assert.equal(await roleOf("platform", "cal"), "maintainer/active");
+    assert.equal(await roleOf("engineering", "cal"), "member/active");
+    assert.equal(await roleOf("platform", "gus"), "member/active");
+    assert.equal(await roleOf("engineering", "gus"), "member/active");
+  });
+
+  test("when a parent's member is asked about a child team, then 404: membership is not inherited downwards", async () => {
+    assert.equal(await roleOf("platform", "ann"), 404);
+  });
+
+  test("when a child team's invitation is pending, then the parent does not count the person", async () => {
+    assert.equal(await roleOf("platform", "pia"), "maintainer/pending");
+    assert.equal(await roleOf("engineering", "pia"), 404);
+  });
+
+  test("when an organization owner is a member, directly or through a child team, then the role is maintainer; when not, 404", async () => {
+    assert.equal(await roleOf("platform", "oona"), "maintainer/active");
+    assert.equal(await roleOf("engineering", "oona"), "maintainer/active");
+    assert.equal(await roleOf("platform-oncall", "oona"), 404);
+    assert.equal(await roleOf("engineering", "otto"), 404);
   });
 });
 

@@ -36,6 +36,33 @@ runners:
     );
   });
 
+  test("when a team names a parent, then it is the parent's child team; an unknown parent or a cycle is refused", () => {
+    const seed = parseSeedYaml("org: { login: acme }\nteams: [{ slug: eng }, { slug: platform, parent: eng }]");
+    assert.deepEqual(
+      seed.teams.map((t) => [t.slug, t.parent]),
+      [
+        ["eng", undefined],
+        ["platform", "eng"],
+      ],
+    );
+    assert.throws(
+      () => parseSeedYaml("org: { login: acme }\nteams: [{ slug: platform, parent: ghost }]"),
+      /teams\.0\.parent: no team ghost/,
+    );
+    assert.throws(
+      () => parseSeedYaml("org: { login: acme }\nteams: [{ slug: a, parent: b }, { slug: b, parent: a }, { slug: c, parent: c }]"),
+      (error: unknown) => {
+        assert.ok(error instanceof SeedError);
+        assert.deepEqual(error.problems, [
+          "teams.0.parent: a would be its own ancestor",
+          "teams.1.parent: b would be its own ancestor",
+          "teams.2.parent: c would be its own ancestor",
+        ]);
+        return true;
+      },
+    );
+  });
+
   test("when a field has the wrong type or an unknown key, then the error names it", () => {
     assert.throws(() => parseSeedYaml("org: { login: acme }\nusers: [{ login: a, tokens: [] }]"), /users\.0\.tokens/);
     assert.throws(() => parseSeedYaml("org: { login: acme, colour: red }"), /colour/);

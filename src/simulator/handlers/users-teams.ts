@@ -1,7 +1,7 @@
-import { privateUser, repository } from "../bodies.js";
+import { privateUser, repository, teamFull } from "../bodies.js";
 import { json, noContent, notFound, paginate } from "../http.js";
 import type { Ctx, RouteDef } from "../route-table.js";
-import { REPO_ROLES, type Repo, type RepoRole } from "../state.js";
+import { descendantTeams, effectiveMembership, REPO_ROLES, type Repo, type RepoRole } from "../state.js";
 import { byId, findRepo, findTeam, orgMismatch } from "./common.js";
 
 /** The strongest role a caller holds on a repository: through the installation (all), org ownership, or active team membership. */
@@ -28,12 +28,26 @@ export const userAndTeamRoutes: RouteDef[] = [
       credential.kind === "user" ? json(200, privateUser(req.apiRoot, credential.user, state.app.createdAt)) : notFound(),
   },
   {
+    route: "GET /orgs/{org}/teams/{team_slug}",
+    auth: "org-member",
+    handler: (ctx) => {
+      const team = findTeam(ctx);
+      if (orgMismatch(ctx) || !team) return notFound();
+      const { state } = ctx;
+      // "Team members will include the members of child teams": count the people the membership route answers for.
+      const logins = new Set([team, ...descendantTeams(state, team)].flatMap((t) => [...t.members.keys()]));
+      const membersCount = [...logins].filter((login) => effectiveMembership(state, team, login)?.state === "active").length;
+      const parent = team.parent === null ? undefined : state.teams.get(team.parent);
+      return json(200, teamFull(ctx.req.apiRoot, state.org, team, { parent, membersCount, createdAt: state.app.createdAt }));
+    },
+  },
+  {
     route: "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
     auth: "org-member",
     handler: (ctx) => {
       const team = findTeam(ctx);
       const username = (ctx.params.username ?? "").toLowerCase();
-      const membership = team?.members.get(username);
+      const membership = team && effectiveMembership(ctx.state, team, username);
       if (orgMismatch(ctx) || !team || !membership) return notFound();
       return json(200, {
         url: `${ctx.req.apiRoot}/organizations/${ctx.state.org.id}/team/${team.id}/memberships/${ctx.state.users.get(username)!.login}`,

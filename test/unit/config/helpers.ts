@@ -117,6 +117,7 @@ export const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privat
   cache: {
     identity: { ttlSeconds: 60, maxEntries: 10_000 },
     maintainership: { ttlSeconds: 60, maxEntries: 10_000 },
+    teamParents: { ttlSeconds: 60, maxEntries: 10_000 },
     runnerGroups: { ttlSeconds: 300, maxEntries: 10_000 },
     repoPermissions: { ttlSeconds: 60, maxEntries: 50_000 },
   },

@@ -20,6 +20,7 @@ describe("parseConfig: files that are valid", () => {
       cache: {
         identity: { ttlSeconds: 30, maxEntries: 100 },
         maintainership: { ttlSeconds: 15, maxEntries: 200 },
+        teamParents: { ttlSeconds: 60, maxEntries: 10_000 },
         runnerGroups: { ttlSeconds: 0, maxEntries: 10_000 },
         repoPermissions: { ttlSeconds: 60, maxEntries: 0 },
       },
@@ -85,6 +86,17 @@ describe("parseConfig: files that are valid", () => {
     assert.equal(parse(merge(MINIMAL, { policy: { minRepoPermission: "pull" } })).config.policy.minRepoPermission, "read");
     assert.equal(parse(merge(MINIMAL, { policy: { minRepoPermission: "push" } })).config.policy.minRepoPermission, "write");
     assert.equal(parse(merge(MINIMAL, { policy: { minRepoPermission: "Admin" } })).config.policy.minRepoPermission, "admin");
+  });
+
+  test("when policy.teams sets allow and parent, then both arrive as lower-case slugs; without them, neither is set", () => {
+    const teams = (value: unknown) => parse(merge(MINIMAL, { policy: { teams: value } })).config.policy.teams;
+    assert.deepEqual(teams({ allow: ["Platform", " data "], parent: " Engineering " }), {
+      allow: ["platform", "data"],
+      parent: "engineering",
+    });
+    assert.deepEqual(teams({ parent: "engineering" }), { parent: "engineering" });
+    assert.deepEqual(teams({ allow: ["data"] }), { allow: ["data"] });
+    assert.deepEqual(teams(null), {});
   });
 
   test("when a valid value is probably not what was meant, then a warning says why", () => {
@@ -286,6 +298,18 @@ describe("parseConfig: each key's validation", () => {
       "policy.minRepoPermission unknown",
       { policy: { minRepoPermission: "owner" } },
       /policy\.minRepoPermission: expected one of read, triage, write, maintain, admin.*got "owner"/,
+    ],
+    [
+      "policy.teams.parent a URL",
+      { policy: { teams: { parent: "https://github.com/orgs/acme/teams/eng" } } },
+      /policy\.teams\.parent: expected a team's slug/,
+    ],
+    ["policy.teams.parent a list", { policy: { teams: { parent: ["eng"] } } }, /policy\.teams\.parent: expected a team's slug/],
+    ["policy.teams.parent empty", { policy: { teams: { parent: "" } } }, /policy\.teams\.parent: expected a team's slug/],
+    [
+      "policy.teams.allow a slug with a space",
+      { policy: { teams: { allow: ["data team"] } } },
+      /policy\.teams\.allow\.0: expected a team's slug/,
     ],
   ];
 
