@@ -77,9 +77,9 @@ export const GITHUB_CALLS = {
   },
   "GET /orgs/{org}/teams/{team_slug}": {
     credential: "installation",
-    use: "planned",
+    use: "called",
     what: "team lookup",
-    why: "the team's parent, for rules that follow the team hierarchy",
+    why: "the team's parent, for policy.teams.parent (only its direct child teams are served)",
   },
 
   // ---- runner groups ----
