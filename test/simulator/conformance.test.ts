@@ -483,39 +483,6 @@ function defineScenario(target: Target): void {
       );
     });
 
-    test("when a runner's labels are added, set, read and removed, then 200s with its labels, and its read-only ones stay", async () => {
-      const runner = { org: ORG, runner_id: jitRunnerId };
-      const names = (res: { data: { labels: Array<{ name: string }> } }) => res.data.labels.map((l) => l.name);
-      const added = await client.call("POST /orgs/{org}/actions/runners/{runner_id}/labels", {
-        path: runner,
-        body: { labels: ["gpu", "GPU", "large"] },
-      });
-      assert.equal(added.status, 200);
-      assert.deepEqual(names(added), ["self-hosted", "linux", "gpu", "large"]);
-      const set = await client.call("PUT /orgs/{org}/actions/runners/{runner_id}/labels", { path: runner, body: { labels: ["small"] } });
-      assert.deepEqual([set.status, names(set)], [200, ["small"]], "a just-in-time runner's labels are all custom");
-      const read = await client.call("GET /orgs/{org}/actions/runners/{runner_id}/labels", { path: runner });
-      assert.deepEqual([read.status, read.data.total_count], [200, 1]);
-      const removedOne = await client.call("DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}", {
-        path: { ...runner, name: "SMALL" },
-      });
-      assert.deepEqual([removedOne.status, names(removedOne)], [200, []]);
-      const absent = await client.call("DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}", {
-        path: { ...runner, name: "small" },
-      });
-      assert.equal(absent.status, 404);
-      // runner 2 has read-only labels (self-hosted, linux, x64): removing all custom ones leaves them
-      const seeded = { org: ORG, runner_id: 2 };
-      await client.call("POST /orgs/{org}/actions/runners/{runner_id}/labels", { path: seeded, body: { labels: ["extra"] } });
-      const cleared = await client.call("DELETE /orgs/{org}/actions/runners/{runner_id}/labels", { path: seeded });
-      assert.equal(cleared.status, 200);
-      assert.ok(cleared.data.labels.every((l) => l.type === "read-only") && cleared.data.labels.length > 0);
-      const readOnly = await client.call("DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}", {
-        path: { ...seeded, name: "self-hosted" },
-      });
-      assert.equal(readOnly.status, 422);
-    });
-
     test("when a runner is read and then deleted, then 200, 204, and reading it again is 404", async () => {
       const runner = { org: ORG, runner_id: jitRunnerId };
       const got = await client.call("GET /orgs/{org}/actions/runners/{runner_id}", { path: runner });

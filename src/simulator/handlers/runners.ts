@@ -24,38 +24,6 @@ function findRunner(ctx: Ctx): Runner | undefined {
   return id === undefined ? undefined : ctx.state.runners.get(id);
 }
 
-/** GitHub's answer to every label route: the runner's labels, read-only and custom. */
-const labelsAnswer = (r: Runner): SimResponse =>
-  json(200, { total_count: r.labels.length, labels: r.labels.map((l) => ({ id: l.id, name: l.name, type: l.type })) });
-
-/** Labels are compared without case, as GitHub compares them (a label also names runners in `runs-on`). */
-const sameLabel = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/** Gives the runner each label it lacks (in any case) as a custom label. */
-function addCustomLabels(ctx: Ctx, r: Runner, names: readonly string[]): void {
-  for (const name of names) {
-    if (!r.labels.some((l) => sameLabel(l.name, name))) r.labels.push({ id: ctx.state.nextId.label++, name, type: "custom" });
-  }
-}
-
-/**
- * A label route on one runner: the org and the runner must exist (404 otherwise), and a body's labels
- * (checked as a string array by the route's body spec) must number between `min` and 100.
- */
-function onRunnerLabels(min: 0 | 1, change: (ctx: Ctx, r: Runner, labels: string[]) => SimResponse): RouteDef["handler"] {
-  return (ctx) => {
-    const mismatch = orgMismatch(ctx);
-    if (mismatch) return mismatch;
-    const r = findRunner(ctx);
-    if (!r) return notFound();
-    const labels = (ctx.body.labels as string[] | undefined) ?? [];
-    if (labels.length < min || labels.length > 100) return invalidRequest(`labels must have between ${min} and 100 items.`);
-    return change(ctx, r, labels);
-  };
-}
-
-const LABELS_BODY = { required: ["labels"], fields: { labels: "string[]" } } as const;
-
 export const runnerRoutes: RouteDef[] = [
   {
     route: "GET /orgs/{org}/actions/runners",
@@ -89,54 +57,6 @@ export const runnerRoutes: RouteDef[] = [
       ctx.state.runners.delete(r.id);
       return noContent();
     },
-  },
-  {
-    route: "GET /orgs/{org}/actions/runners/{runner_id}/labels",
-    auth: "org-admin",
-    handler: onRunnerLabels(0, (_ctx, r) => labelsAnswer(r)),
-  },
-  {
-    route: "POST /orgs/{org}/actions/runners/{runner_id}/labels",
-    auth: "org-admin",
-    body: LABELS_BODY,
-    handler: onRunnerLabels(1, (ctx, r, labels) => {
-      addCustomLabels(ctx, r, labels);
-      return labelsAnswer(r);
-    }),
-  },
-  {
-    // "Remove all previous custom labels and set the new custom labels"; the read-only ones stay
-    route: "PUT /orgs/{org}/actions/runners/{runner_id}/labels",
-    auth: "org-admin",
-    body: LABELS_BODY,
-    handler: onRunnerLabels(0, (ctx, r, labels) => {
-      r.labels = r.labels.filter((l) => l.type === "read-only");
-      addCustomLabels(ctx, r, labels);
-      return labelsAnswer(r);
-    }),
-  },
-  {
-    // "Returns the remaining read-only labels from the runner"
-    route: "DELETE /orgs/{org}/actions/runners/{runner_id}/labels",
-    auth: "org-admin",
-    handler: onRunnerLabels(0, (_ctx, r) => {
-      r.labels = r.labels.filter((l) => l.type === "read-only");
-      return labelsAnswer(r);
-    }),
-  },
-  {
-    // 404 when the runner lacks the custom label (GitHub's docs say so); a read-only one is GitHub's 422,
-    // the status its description lists for this route, since it cannot be removed
-    route: "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}",
-    auth: "org-admin",
-    handler: onRunnerLabels(0, (ctx, r) => {
-      const name = ctx.params.name ?? "";
-      const label = r.labels.find((l) => sameLabel(l.name, name));
-      if (!label) return notFound();
-      if (label.type === "read-only") return invalidRequest(`Cannot remove the read-only label ${label.name}.`);
-      r.labels = r.labels.filter((l) => l !== label);
-      return labelsAnswer(r);
-    }),
   },
   {
     route: "POST /orgs/{org}/actions/runners/registration-token",
