@@ -6,7 +6,7 @@
  *   scenario is a faithful client; requests that break it on purpose must say so (`deliberatelyInvalid`);
  * - the answer: a status the operation documents → its schema for that status and media type (204: no body);
  *   any other status → an entry of src/simulator/undocumented-answers.ts, and that entry's error schema.
- * The scenario runs twice: against api.github.com's description, and under /api/v3 against GHES 3.19's.
+ * The scenario runs twice: against api.github.com's description, and under /api/v3, as GHES 3.19, against GHES 3.19's.
  */
 import assert from "node:assert/strict";
 import { sign } from "node:crypto";
@@ -113,6 +113,11 @@ class ConformanceClient {
       { route: journaled?.route, path: journaled?.path },
       { route, path },
       "the simulator matched another route than the one called",
+    );
+    assert.equal(
+      response.headers.get("x-github-enterprise-version"),
+      this.sim.enterpriseVersion ?? null,
+      `${route}: GHES names its release`,
     );
     if (described) this.checkAnswer(route, response.status, response.headers.get("content-type"), text, parsed);
     if (response.status < 300 && !options.deliberatelyInvalid) this.succeeded.add(route);
@@ -243,6 +248,8 @@ describe("undocumented-answers.ts", () => {
 interface Target {
   description: DescriptionName;
   pathPrefix: string;
+  /** the GHES release the simulator plays, for a GHES description */
+  enterpriseVersion?: string;
 }
 
 /** The product's whole conversation with GitHub, step by step on one simulator; every call is checked by the client. */
@@ -255,7 +262,11 @@ function defineScenario(target: Target): void {
     const group = () => ({ org: ORG, runner_group_id: groupId });
 
     before(async () => {
-      client = new ConformanceClient(createSimulator({ pathPrefix: target.pathPrefix }), loadGitHubOpenApi(target.description));
+      const sim = createSimulator({
+        pathPrefix: target.pathPrefix,
+        ...(target.enterpriseVersion === undefined ? {} : { enterpriseVersion: target.enterpriseVersion }),
+      });
+      client = new ConformanceClient(sim, loadGitHubOpenApi(target.description));
       await connectAsInstallation(client);
     });
 
@@ -548,7 +559,7 @@ function defineScenario(target: Target): void {
 }
 
 defineScenario({ description: "api.github.com", pathPrefix: "" });
-defineScenario({ description: "ghes-3.19", pathPrefix: "/api/v3" });
+defineScenario({ description: "ghes-3.19", pathPrefix: "/api/v3", enterpriseVersion: "3.19" });
 
 describe("answers GitHub gives beyond its description", () => {
   let client: ConformanceClient;
