@@ -11,6 +11,7 @@ import {
   type RepoRole,
   type Runner,
   type RunnerGroup,
+  type RunnerLabel,
   type Team,
   type User,
 } from "./state.js";
@@ -273,8 +274,13 @@ export function runner(r: Runner): Schemas["runner"] {
     status: r.status,
     busy: r.busy,
     ephemeral: r.ephemeral,
-    labels: r.labels.map((l) => ({ id: l.id, name: l.name, type: l.type })),
+    labels: runnerLabels(r.labels).labels,
   };
+}
+
+/** The labels answer of every runner-label operation (`actions_runner_labels`, `actions_runner_labels_readonly`). */
+export function runnerLabels(labels: readonly RunnerLabel[]): { total_count: number; labels: Array<Schemas["runner-label"]> } {
+  return { total_count: labels.length, labels: labels.map((l) => ({ id: l.id, name: l.name, type: l.type })) };
 }
 
 /** What the installation may do: what this product's App needs, and what GitHub would report for it. */

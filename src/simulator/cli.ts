@@ -1,13 +1,14 @@
 /**
  * npm run simulator -- [--port 3001] [--host 127.0.0.1] [--seed seed.yml] [--path-prefix /api/v3]
- *                      [--app-key-out app-key.pem] [--latency 50]
+ *                      [--enterprise-version 3.14] [--app-key-out app-key.pem] [--latency 50]
  * Starts the GitHub simulator and prints its URL (the `baseUrl` for a client) on the first line.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { enterpriseServer } from "./enterprise-server.js";
 import { loadSeedFile, SeedError, startSimulator, DEMO_TOKENS } from "./index.js";
 
-const USAGE = `usage: npm run simulator -- [--port N] [--host ADDR] [--seed FILE] [--path-prefix /api/v3] [--app-key-out FILE] [--latency MS]`;
+const USAGE = `usage: npm run simulator -- [--port N] [--host ADDR] [--seed FILE] [--path-prefix /api/v3] [--enterprise-version 3.14] [--app-key-out FILE] [--latency MS]`;
 
 async function main(argv: string[]): Promise<number> {
   let values;
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
         host: { type: "string", default: "127.0.0.1" },
         seed: { type: "string" },
         "path-prefix": { type: "string", default: "" },
+        "enterprise-version": { type: "string" },
         "app-key-out": { type: "string" },
         latency: { type: "string", default: "0" },
         help: { type: "boolean", short: "h" },
@@ -42,6 +44,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--latency must be a number of milliseconds, got ${values.latency}\n${USAGE}`);
     return 2;
   }
+  const enterpriseVersion = values["enterprise-version"];
+  if (enterpriseVersion !== undefined) {
+    try {
+      enterpriseServer(enterpriseVersion);
+    } catch (error) {
+      console.error(`--enterprise-version: ${(error as Error).message}\n${USAGE}`);
+      return 2;
+    }
+  }
   let seed;
   try {
     seed = values.seed ? loadSeedFile(values.seed) : undefined;
@@ -49,11 +60,20 @@ async function main(argv: string[]): Promise<number> {
     console.error(error instanceof SeedError ? error.message : `cannot read seed ${values.seed}: ${(error as Error).message}`);
     return 2;
   }
-  const running = await startSimulator({ host: values.host, port, pathPrefix: values["path-prefix"], ...(seed ? { seed } : {}) });
+  const running = await startSimulator({
+    host: values.host,
+    port,
+    pathPrefix: values["path-prefix"],
+    ...(enterpriseVersion === undefined ? {} : { enterpriseVersion }),
+    ...(seed ? { seed } : {}),
+  });
   if (latency > 0) running.sim.faults.setLatency(latency);
   console.log(running.url);
   const { state } = running;
-  console.log(`GitHub simulator for organization "${state.org.login}": App ID ${state.app.id}, installation ${state.app.installationId}`);
+  const release = running.sim.enterpriseVersion ? ` as GitHub Enterprise Server ${running.sim.enterpriseVersion}` : "";
+  console.log(
+    `GitHub simulator${release} for organization "${state.org.login}": App ID ${state.app.id}, installation ${state.app.installationId}`,
+  );
   if (values["app-key-out"] && running.sim.appPrivateKey) {
     writeFileSync(values["app-key-out"], running.sim.appPrivateKey, { mode: 0o600 });
     console.log(`App private key written to ${values["app-key-out"]}`);

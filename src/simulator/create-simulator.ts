@@ -8,9 +8,10 @@ import { Authenticator } from "./auth.js";
 import { CONTROL_PREFIX, handleControl } from "./control.js";
 import { demoSeed } from "./demo-seed.js";
 import { dispatch, githubRequest, type DispatchDeps } from "./dispatch.js";
+import { enterpriseServer } from "./enterprise-server.js";
 import { Faults } from "./faults.js";
 import { createFetch, type Fetch } from "./fetch.js";
-import { notFound, type Answer } from "./http.js";
+import { DROP, notFound, type Answer } from "./http.js";
 import { Journal, type JournalEntry } from "./journal.js";
 import { createNodeHandler, type NodeHandler } from "./node-handler.js";
 import { PrimaryRateLimit } from "./rate-limit.js";
@@ -28,6 +29,12 @@ export interface SimulatorOptions {
   rateLimitPerHour?: number;
   /** how many requests the journal keeps, newest last (default 10 000) */
   journalLimit?: number;
+  /**
+   * behave as this GitHub Enterprise Server release ("3.9", "3.14.2"): every answer carries
+   * `X-GitHub-Enterprise-Version`, and routes the release lacks answer 404 (see enterprise-server.ts).
+   * GHES serves its API under /api/v3: set `pathPrefix` too. api.github.com when left out.
+   */
+  enterpriseVersion?: string;
 }
 
 export interface Simulator {
@@ -36,6 +43,8 @@ export interface Simulator {
   /** PEM of the App's private key (PKCS#1), for the server under test to sign its JWTs with */
   readonly appPrivateKey: string | undefined;
   readonly pathPrefix: string;
+  /** the `X-GitHub-Enterprise-Version` answers carry ("3.9.0"); undefined for api.github.com */
+  readonly enterpriseVersion: string | undefined;
   /** WHATWG fetch, for Octokit's `request: { fetch }` */
   fetch: Fetch;
   /** node:http request listener */
@@ -49,6 +58,7 @@ export interface Simulator {
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const clock = options.clock ?? systemClock;
+  const ghes = options.enterpriseVersion === undefined ? undefined : enterpriseServer(options.enterpriseVersion);
   const seed = validateSeed(options.seed ?? demoSeed, "(options.seed)");
   const keys = appKeysFor(seed);
   const state = buildState(seed, keys, clock);
@@ -62,6 +72,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     faults: new Faults(new Set(SERVED_ROUTES)),
     rateLimit: new PrimaryRateLimit(state, clock, options.rateLimitPerHour ?? 5000),
     journal: new Journal(clock, options.journalLimit ?? 10_000),
+    ...(ghes ? { hasRoute: ghes.has } : {}),
   };
 
   // The test hooks under /_simulator, which no GitHub route uses; GitHub under the path prefix; nothing else.
@@ -70,7 +81,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       return handleControl(sim, wire.method, wire.url.pathname.slice(CONTROL_PREFIX.length), wire.body);
     }
     const req = githubRequest(wire, pathPrefix);
-    return req === undefined ? notFound() : dispatch(github, req, wire.signal);
+    const outcome = req === undefined ? notFound() : await dispatch(github, req, wire.signal);
+    // GHES names its release on every answer, errors included.
+    return ghes && outcome !== DROP
+      ? { ...outcome, headers: { ...outcome.headers, "x-github-enterprise-version": ghes.version } }
+      : outcome;
   };
 
   const sim: Simulator = {
@@ -78,6 +93,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     faults: github.faults,
     appPrivateKey: keys.privateKeyPem,
     pathPrefix,
+    enterpriseVersion: ghes?.version,
     fetch: createFetch(answer),
     nodeHandler: createNodeHandler(answer),
     calls: (route) => github.journal.calls(route),

@@ -20,6 +20,8 @@ export interface DispatchDeps {
   faults: Faults;
   rateLimit: PrimaryRateLimit;
   journal: Journal;
+  /** whether the simulated release has the route (GitHub Enterprise Server lacks newer ones); all when left out */
+  hasRoute?: (route: string) => boolean;
 }
 
 /**
@@ -44,7 +46,8 @@ export async function dispatch(deps: DispatchDeps, req: SimRequest, signal?: Abo
     deps.journal.record({ method: req.method, route, path: req.path, status, credential });
 
   const match = matchRoute(deps.routes, req.method, req.path);
-  if (!match) {
+  // A route the simulated GHES release does not have is, for it, no route at all.
+  if (!match || deps.hasRoute?.(match.route.route) === false) {
     record(null, 404, "anonymous");
     return notFound();
   }

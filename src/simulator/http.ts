@@ -73,6 +73,11 @@ export function validationFailed(errors: Array<{ resource: string; field: string
   };
 }
 
+/** 422 in the shape of the `validation-error-simple` schema, whose `errors` are plain sentences. */
+export function validationFailedSimple(errors: string[]): SimResponse {
+  return { status: 422, body: { message: "Validation Failed", errors, documentation_url: DOCS, status: "422" } };
+}
+
 /** GitHub's JSON-schema style 422 for a body that does not fit the operation's schema. */
 export function invalidRequest(detail: string): SimResponse {
   return errorResponse(422, `Invalid request.\n\n${detail}`);

@@ -8,7 +8,14 @@ import type { AuthPolicy, Credential } from "./auth.js";
 import { errorResponse, invalidRequest, type SimRequest, type SimResponse } from "./http.js";
 import type { SimState } from "./state.js";
 
-export type FieldType = "string" | "integer" | "boolean" | "string[]" | "integer[]" | { enum: readonly string[] };
+/** An array of strings or integers, with the operation's `minItems`/`maxItems` where it has them. */
+export interface ArrayType {
+  items: "string" | "integer";
+  minItems?: number;
+  maxItems?: number;
+}
+
+export type FieldType = "string" | "integer" | "boolean" | "string[]" | "integer[]" | ArrayType | { enum: readonly string[] };
 
 export interface BodySpec {
   required?: readonly string[];
@@ -113,10 +120,21 @@ export function parseBody(raw: string, spec: BodySpec | undefined): ParsedBody {
 }
 
 function typeProblem(value: unknown, type: FieldType): { value: unknown; text: string; path?: string } | undefined {
-  if (typeof type === "object") {
+  if (typeof type === "object" && "enum" in type) {
     return typeof value === "string" && type.enum.includes(value)
       ? undefined
       : { value, text: `is not a member of [${type.enum.map((e) => `"${e}"`).join(", ")}]` };
+  }
+  if (typeof type === "object") {
+    const problem = typeProblem(value, `${type.items}[]`);
+    if (problem) return problem;
+    // GitHub's wording for these two is not on record; the shape follows its other schema messages above.
+    const { length } = value as unknown[];
+    if (type.minItems !== undefined && length < type.minItems)
+      return { value, text: `has fewer items than the minimum of ${type.minItems}` };
+    if (type.maxItems !== undefined && length > type.maxItems)
+      return { value, text: `has more items than the maximum of ${type.maxItems}` };
+    return undefined;
   }
   switch (type) {
     case "string":

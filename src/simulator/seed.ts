@@ -214,6 +214,13 @@ function crossReferenceProblems(seed: Seed): string[] {
   return problems;
 }
 
+/**
+ * The labels a runner gives itself when configured (self-hosted, its OS, its architecture: "self-hosted",
+ * "Linux", "X64" and so on, docs.github.com "Using labels with self-hosted runners"); a seed's other labels
+ * are custom. Labels are case-insensitive, so any spelling of these is read-only.
+ */
+const READ_ONLY_LABELS: ReadonlySet<string> = new Set(["self-hosted", "linux", "windows", "macos", "x64", "arm", "arm64"]);
+
 const ROLE_ALIASES: Record<string, RepoRole> = { pull: "read", push: "write" };
 
 export interface AppKeys {
@@ -336,7 +343,7 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
       labels: r.labels.map((name) => ({
         id: nextLabelId++,
         name,
-        type: ["self-hosted", "linux", "x64", "arm64", "windows", "macos"].includes(name) ? "read-only" : "custom",
+        type: READ_ONLY_LABELS.has(name.toLowerCase()) ? "read-only" : "custom",
       })),
     });
   }

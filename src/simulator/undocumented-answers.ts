@@ -23,7 +23,17 @@ const BODY_ROUTES = [
   "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
   "POST /orgs/{org}/actions/runners/generate-jitconfig",
   "POST /app/installations/{installation_id}/access_tokens",
+  "POST /orgs/{org}/actions/runners/{runner_id}/labels",
+  "PUT /orgs/{org}/actions/runners/{runner_id}/labels",
 ] as const;
+
+/** Body routes whose description documents their own 422 (generate-jitconfig, access_tokens, the label lists). */
+const DOCUMENT_422: ReadonlySet<string> = new Set([
+  "POST /orgs/{org}/actions/runners/generate-jitconfig",
+  "POST /app/installations/{installation_id}/access_tokens",
+  "POST /orgs/{org}/actions/runners/{runner_id}/labels",
+  "PUT /orgs/{org}/actions/runners/{runner_id}/labels",
+]);
 
 export const UNDOCUMENTED_ANSWERS: readonly UndocumentedAnswer[] = [
   {
@@ -58,8 +68,7 @@ export const UNDOCUMENTED_ANSWERS: readonly UndocumentedAnswer[] = [
     evidence: "docs.github.com, Troubleshooting the REST API: '400 Bad Request … Problems parsing JSON'",
   },
   {
-    // generate-jitconfig and access_tokens document their own 422
-    routes: BODY_ROUTES.filter((r) => !r.endsWith("/generate-jitconfig") && !r.endsWith("/access_tokens")),
+    routes: BODY_ROUTES.filter((r) => !DOCUMENT_422.has(r)),
     status: 422,
     schema: "validation-error",
     when: "a body that breaks the operation's schema ('Invalid request.\\n\\n\"name\" wasn't supplied.'), unknown repository or runner ids",

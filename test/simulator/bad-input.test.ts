@@ -10,6 +10,8 @@ const WRITE_ROUTES: Array<[string, string]> = [
   ["PUT", "/orgs/acme/actions/runner-groups/2/repositories"],
   ["PUT", "/orgs/acme/actions/runner-groups/2/runners"],
   ["POST", "/orgs/acme/actions/runners/generate-jitconfig"],
+  ["POST", "/orgs/acme/actions/runners/1/labels"],
+  ["PUT", "/orgs/acme/actions/runners/1/labels"],
 ];
 
 describe("simulator: bad input", () => {

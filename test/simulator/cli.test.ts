@@ -58,6 +58,20 @@ describe("npm run simulator", () => {
     assert.equal(await cli.exited, 0);
   });
 
+  test("when given a GHES release and prefix, then it says so and every answer carries X-GitHub-Enterprise-Version", async (t) => {
+    const cli = runCli(["--path-prefix", "/api/v3", "--enterprise-version", "3.9"]);
+    t.after(() => cli.child.kill("SIGKILL"));
+    const url = await cli.firstLine;
+    assert.match(url, /\/api\/v3$/);
+    const me = await fetch(`${url}/user`, { headers: { authorization: `token ${DEMO_TOKENS.alice}` } });
+    assert.equal(me.status, 200);
+    assert.equal(me.headers.get("x-github-enterprise-version"), "3.9.0");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(cli.lines[1] ?? "", /as GitHub Enterprise Server 3\.9\.0/);
+    cli.child.kill("SIGTERM");
+    assert.equal(await cli.exited, 0);
+  });
+
   test("when the seed file is invalid or an option is wrong, then it exits 2 with a message naming the problem", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sim-cli-"));
     const seedFile = join(dir, "bad.yml");
@@ -68,5 +82,8 @@ describe("npm run simulator", () => {
     const port = runCli(["--port", "99999"]);
     assert.equal(await port.exited, 2);
     assert.match(port.stderr(), /--port must be a port number/);
+    const release = runCli(["--enterprise-version", "latest"]);
+    assert.equal(await release.exited, 2);
+    assert.match(release.stderr(), /--enterprise-version: .*"latest"/);
   });
 });

@@ -6,7 +6,7 @@
  *   scenario is a faithful client; requests that break it on purpose must say so (`deliberatelyInvalid`);
  * - the answer: a status the operation documents → its schema for that status and media type (204: no body);
  *   any other status → an entry of src/simulator/undocumented-answers.ts, and that entry's error schema.
- * The scenario runs twice: against api.github.com's description, and under /api/v3 against GHES 3.19's.
+ * The scenario runs twice: against api.github.com's description, and under /api/v3, as GHES 3.19, against GHES 3.19's.
  */
 import assert from "node:assert/strict";
 import { sign } from "node:crypto";
@@ -113,6 +113,11 @@ class ConformanceClient {
       { route: journaled?.route, path: journaled?.path },
       { route, path },
       "the simulator matched another route than the one called",
+    );
+    assert.equal(
+      response.headers.get("x-github-enterprise-version"),
+      this.sim.enterpriseVersion ?? null,
+      `${route}: GHES names its release`,
     );
     if (described) this.checkAnswer(route, response.status, response.headers.get("content-type"), text, parsed);
     if (response.status < 300 && !options.deliberatelyInvalid) this.succeeded.add(route);
@@ -243,6 +248,8 @@ describe("undocumented-answers.ts", () => {
 interface Target {
   description: DescriptionName;
   pathPrefix: string;
+  /** the GHES release the simulator plays, for a GHES description */
+  enterpriseVersion?: string;
 }
 
 /** The product's whole conversation with GitHub, step by step on one simulator; every call is checked by the client. */
@@ -255,7 +262,11 @@ function defineScenario(target: Target): void {
     const group = () => ({ org: ORG, runner_group_id: groupId });
 
     before(async () => {
-      client = new ConformanceClient(createSimulator({ pathPrefix: target.pathPrefix }), loadGitHubOpenApi(target.description));
+      const sim = createSimulator({
+        pathPrefix: target.pathPrefix,
+        ...(target.enterpriseVersion === undefined ? {} : { enterpriseVersion: target.enterpriseVersion }),
+      });
+      client = new ConformanceClient(sim, loadGitHubOpenApi(target.description));
       await connectAsInstallation(client);
     });
 
@@ -483,6 +494,29 @@ function defineScenario(target: Target): void {
       );
     });
 
+    test("when a runner's labels are listed, added, set and removed, then each answers 200 with the runner's labels", async () => {
+      const runner = { org: ORG, runner_id: 2 };
+      const route = "/orgs/{org}/actions/runners/{runner_id}/labels";
+      const names = (res: { data: Data<`GET ${typeof route}`> }) => res.data.labels.map((l) => `${l.name}:${l.type}`);
+      const listed = await client.call(`GET ${route}`, { path: runner });
+      assert.equal(listed.status, 200);
+      assert.equal(listed.data.total_count, 4);
+      assert.deepEqual(names(listed), ["self-hosted:read-only", "linux:read-only", "x64:read-only", "gpu:custom"]);
+      const added = await client.call(`POST ${route}`, { path: runner, body: { labels: ["fast", "GPU"] } });
+      assert.equal(added.status, 200);
+      assert.deepEqual(names(added), ["self-hosted:read-only", "linux:read-only", "x64:read-only", "gpu:custom", "fast:custom"]);
+      const set = await client.call(`PUT ${route}`, { path: runner, body: { labels: ["fast", "arm-cross"] } });
+      assert.equal(set.status, 200);
+      assert.deepEqual(names(set), ["self-hosted:read-only", "linux:read-only", "x64:read-only", "fast:custom", "arm-cross:custom"]);
+      const removedOne = await client.call(`DELETE ${route}/{name}`, { path: { ...runner, name: "FAST" } });
+      assert.equal(removedOne.status, 200);
+      assert.deepEqual(names(removedOne), ["self-hosted:read-only", "linux:read-only", "x64:read-only", "arm-cross:custom"]);
+      const removedAll = await client.call(`DELETE ${route}`, { path: runner });
+      assert.equal(removedAll.status, 200);
+      assert.equal(removedAll.data.total_count, 3);
+      assert.deepEqual(names(removedAll), ["self-hosted:read-only", "linux:read-only", "x64:read-only"]);
+    });
+
     test("when a runner is read and then deleted, then 200, 204, and reading it again is 404", async () => {
       const runner = { org: ORG, runner_id: jitRunnerId };
       const got = await client.call("GET /orgs/{org}/actions/runners/{runner_id}", { path: runner });
@@ -532,7 +566,7 @@ function defineScenario(target: Target): void {
 }
 
 defineScenario({ description: "api.github.com", pathPrefix: "" });
-defineScenario({ description: "ghes-3.19", pathPrefix: "/api/v3" });
+defineScenario({ description: "ghes-3.19", pathPrefix: "/api/v3", enterpriseVersion: "3.19" });
 
 describe("answers GitHub gives beyond its description", () => {
   let client: ConformanceClient;
@@ -671,6 +705,66 @@ describe("answers GitHub gives beyond its description", () => {
     assert.deepEqual([unknownGroup.status, taken.status, noLabels.status], [404, 409, 422]);
     assert.match(taken.error.message, /already exists/);
     assert.equal(client.sim.state.runners.size, 2);
+  });
+
+  test("when a runner is unknown, then every label route answers 404 (documented)", async () => {
+    const path = { org: ORG, runner_id: 999 };
+    const route = "/orgs/{org}/actions/runners/{runner_id}/labels";
+    const statuses = [
+      (await client.call(`GET ${route}`, { path })).status,
+      (await client.call(`POST ${route}`, { path, body: { labels: ["x"] } })).status,
+      (await client.call(`PUT ${route}`, { path, body: { labels: [] } })).status,
+      (await client.call(`DELETE ${route}`, { path })).status,
+      (await client.call(`DELETE ${route}/{name}`, { path: { ...path, name: "x" } })).status,
+    ];
+    assert.deepEqual(statuses, [404, 404, 404, 404, 404]);
+  });
+
+  test("when a label is removed that the runner lacks, then 404; when it is read-only, then 422 (validation-error-simple) and it stays", async () => {
+    const route = "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}" as const;
+    const absent = await client.call(route, { path: { org: ORG, runner_id: 1, name: "gpu" } });
+    assert.equal(absent.status, 404);
+    const readOnly = await client.call(route, { path: { org: ORG, runner_id: 1, name: "Self-Hosted" } });
+    assert.equal(readOnly.status, 422);
+    assert.equal(readOnly.error.message, "Validation Failed");
+    // validation-error-simple: its errors are sentences, not the objects of validation-error
+    const [reason] = (readOnly.error.errors ?? []) as unknown[];
+    assert.equal(typeof reason, "string");
+    assert.match(reason as string, /self-hosted is read-only/);
+    assert.ok(client.sim.state.runners.get(1)!.labels.some((l) => l.name === "self-hosted"));
+  });
+
+  test("when a label list is empty where not allowed, too long, or holds a non-string, then 422 (documented) and nothing changes", async () => {
+    const path = { org: ORG, runner_id: 1 };
+    const route = "/orgs/{org}/actions/runners/{runner_id}/labels";
+    const before = JSON.stringify(client.sim.state.runners.get(1));
+    const many = Array.from({ length: 101 }, (_, i) => `l${i}`);
+    const refusals = [
+      await client.call(`POST ${route}`, { path, body: { labels: [] }, deliberatelyInvalid: true }),
+      await client.call(`POST ${route}`, { path, body: { labels: many }, deliberatelyInvalid: true }),
+      await client.call(`PUT ${route}`, { path, body: { labels: many }, deliberatelyInvalid: true }),
+      await client.call(`PUT ${route}`, { path, body: { labels: ["ok", 7] }, deliberatelyInvalid: true }),
+      await client.call(`POST ${route}`, { path, body: {}, deliberatelyInvalid: true }),
+    ];
+    assert.deepEqual(
+      refusals.map((r) => r.status),
+      [422, 422, 422, 422, 422],
+    );
+    assert.match(refusals[0]!.error.message, /fewer items than the minimum of 1/);
+    assert.match(refusals[1]!.error.message, /more items than the maximum of 100/);
+    assert.match(refusals[3]!.error.message, /For 'items', 7 is not a string/);
+    assert.match(refusals[4]!.error.message, /"labels" wasn't supplied/);
+    assert.equal(JSON.stringify(client.sim.state.runners.get(1)), before);
+  });
+
+  test("when a label body is not JSON, then 400 Problems parsing JSON", async () => {
+    const res = await client.call("POST /orgs/{org}/actions/runners/{runner_id}/labels", {
+      path: { org: ORG, runner_id: 1 },
+      rawBody: '{"labels": [',
+      deliberatelyInvalid: true,
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.error.message, "Problems parsing JSON");
   });
 
   test("when the path is no GitHub route, then 404 Not Found in basic-error shape", async () => {

@@ -166,6 +166,49 @@ describe("simulator: runner groups", () => {
     );
   });
 
+  test("when one runner is added to a group, then 204 and it moves there from its old group (a runner is in one group); again changes nothing", async () => {
+    const { octokit } = await setup();
+    const add = (runner_group_id: number, runner_id: number) =>
+      octokit.request("PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/runners/{runner_id}", {
+        org: "acme",
+        runner_group_id,
+        runner_id,
+      });
+    const listOf = async (runner_group_id: number) =>
+      (
+        await octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners", { org: "acme", runner_group_id })
+      ).data.runners.map((r) => r.id);
+    const moved = await add(5, 103);
+    assert.equal(moved.status, 204);
+    assert.deepEqual(await listOf(5), [101, 102, 103]);
+    assert.deepEqual(await listOf(DEFAULT_GROUP_ID), []);
+    assert.equal((await add(DEFAULT_GROUP_ID, 101)).status, 204);
+    assert.equal((await add(DEFAULT_GROUP_ID, 101)).status, 204);
+    assert.deepEqual(await listOf(DEFAULT_GROUP_ID), [101]);
+    assert.deepEqual(await listOf(5), [102, 103]);
+    const runner = await octokit.request("GET /orgs/{org}/actions/runners/{runner_id}", { org: "acme", runner_id: 101 });
+    assert.equal(runner.data.runner_group_id, DEFAULT_GROUP_ID);
+  });
+
+  test("when one runner is added to an unknown group, or an unknown runner to a group, then 404 and nothing moves", async () => {
+    const { sim } = await setup();
+    const token = await installationToken(sim);
+    for (const path of [
+      "/orgs/acme/actions/runner-groups/77/runners/101",
+      "/orgs/acme/actions/runner-groups/5/runners/999",
+      "/orgs/acme/actions/runner-groups/5/runners/abc",
+      "/orgs/other/actions/runner-groups/5/runners/103",
+    ]) {
+      const { status, body } = await call(sim, "PUT", path, { token });
+      assert.equal(status, 404, path);
+      assert.equal(body.message, "Not Found");
+    }
+    assert.deepEqual(
+      [101, 102, 103].map((id) => sim.state.runners.get(id)!.groupId),
+      [5, 5, DEFAULT_GROUP_ID],
+    );
+  });
+
   test("when visible_to_repository is given, then only the groups that repository may use are listed", async () => {
     const { octokit } = await setup();
     const forApi = await octokit.request("GET /orgs/{org}/actions/runner-groups", { org: "acme", visible_to_repository: "api" });
@@ -246,6 +289,31 @@ describe("simulator: runners and runner tokens", () => {
     const deleted = await octokit.request("DELETE /orgs/{org}/actions/runners/{runner_id}", { org: "acme", runner_id: 101 });
     assert.equal(deleted.status, 204);
     assert.equal(sim.state.runners.has(101), false);
+  });
+
+  test("when runners are read, then each says whether it is ephemeral: as seeded, and always for a just-in-time runner", async () => {
+    const sim = createSimulator({ seed: { ...seed, runners: [...seed.runners!, { name: "eph-1", id: 104, ephemeral: true }] } });
+    const octokit = await installationOctokit(sim);
+    const jit = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {
+      org: "acme",
+      name: "jit-1",
+      runner_group_id: 5,
+      labels: ["self-hosted"],
+    });
+    assert.equal(jit.data.runner.ephemeral, true);
+    const listed = await octokit.request("GET /orgs/{org}/actions/runners", { org: "acme" });
+    assert.deepEqual(
+      listed.data.runners.map((r) => [r.name, r.ephemeral]),
+      [
+        ["ops-1", false],
+        ["ops-2", false],
+        ["free-1", false],
+        ["eph-1", true],
+        ["jit-1", true],
+      ],
+    );
+    const one = await octokit.request("GET /orgs/{org}/actions/runners/{runner_id}", { org: "acme", runner_id: 104 });
+    assert.equal(one.data.ephemeral, true);
   });
 
   test("when runners are listed by name, then only that runner comes back", async () => {

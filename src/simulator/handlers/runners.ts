@@ -1,6 +1,6 @@
 import { randomToken } from "../auth.js";
 import { runner } from "../bodies.js";
-import { errorResponse, invalidRequest, json, noContent, notFound, paginate, type SimResponse } from "../http.js";
+import { errorResponse, json, noContent, notFound, paginate, type SimResponse } from "../http.js";
 import type { Ctx, RouteDef } from "../route-table.js";
 import type { MintedKind, Runner } from "../state.js";
 import { byId, intParam, orgMismatch } from "./common.js";
@@ -73,7 +73,12 @@ export const runnerRoutes: RouteDef[] = [
     auth: "org-admin",
     body: {
       required: ["name", "runner_group_id", "labels"],
-      fields: { name: "string", runner_group_id: "integer", labels: "string[]", work_folder: "string" },
+      fields: {
+        name: "string",
+        runner_group_id: "integer",
+        labels: { items: "string", minItems: 1, maxItems: 100 },
+        work_folder: "string",
+      },
     },
     handler: (ctx) => {
       const mismatch = orgMismatch(ctx);
@@ -81,9 +86,6 @@ export const runnerRoutes: RouteDef[] = [
       const { state, body } = ctx;
       const name = body.name as string;
       const labels = body.labels as string[];
-      if (labels.length < 1 || labels.length > 100) {
-        return invalidRequest("labels must have between 1 and 100 items.");
-      }
       if (!state.runnerGroups.has(body.runner_group_id as number)) return notFound();
       if ([...state.runners.values()].some((r) => r.name.toLowerCase() === name.toLowerCase())) {
         return errorResponse(409, `Already exists - A runner with the name ${name} already exists.`);
