@@ -274,6 +274,7 @@ export function runner(r: Runner): Schemas["runner"] {
     status: r.status,
     busy: r.busy,
     ephemeral: r.ephemeral,
+    ...(r.version !== undefined && { version: r.version }),
     labels: runnerLabels(r.labels).labels,
   };
 }

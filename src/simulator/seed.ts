@@ -114,6 +114,10 @@ const seedSchema = z
             status: z.enum(["online", "offline"]).default("online"),
             busy: z.boolean().default(false),
             ephemeral: z.boolean().default(false),
+            version: z
+              .string()
+              .regex(/^\d+\.\d+\.\d+$/)
+              .optional(),
             labels: z.array(z.string()).default(["self-hosted", "linux", "x64"]),
           })
           .strict(),
@@ -339,6 +343,7 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
       status: r.status,
       busy: r.busy,
       ephemeral: r.ephemeral,
+      ...(r.version !== undefined && { version: r.version }),
       groupId: groupIdByName.get(r.group.toLowerCase())!,
       labels: r.labels.map((name) => ({
         id: nextLabelId++,

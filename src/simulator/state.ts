@@ -88,6 +88,8 @@ export interface Runner {
   status: "online" | "offline";
   busy: boolean;
   ephemeral: boolean;
+  /** the runner software's version, once it has connected (GitHub's `version`; absent before) */
+  version?: string;
   groupId: number;
   labels: RunnerLabel[];
 }

@@ -1,6 +1,6 @@
 /**
  * GitHub Enterprise Server: the service learns the release from GitHub's answers (X-GitHub-Enterprise-Version,
- * added here to the simulator's answers as a GHES sends it), logs it once, and refuses runner-jitconfig on a
+ * which the simulator sends as a GHES does, lacking the routes the release lacks), logs it once, and refuses runner-jitconfig on a
  * release without generate-jitconfig (before 3.10) with 501, without asking GitHub.
  */
 import assert from "node:assert/strict";
@@ -10,21 +10,9 @@ import { startTestApp } from "../helpers/start-test-app.js";
 
 const JITCONFIG = "POST /orgs/{org}/actions/runners/generate-jitconfig";
 
-/** The service against the demo organization, served as GHES `version` would serve it. */
+/** The service against the demo organization, served as GHES `version` serves it (under /api/v3, with its header and routes). */
 async function startGhes(t: TestContext, version: string) {
-  const app = await startTestApp({
-    github: {
-      wrapFetch: (fetch) => async (input, init) => {
-        const answer = await fetch(input, init);
-        const headers = new Headers(answer.headers);
-        headers.set("X-GitHub-Enterprise-Version", version);
-        const withHeader = new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers });
-        // a constructed Response has url "", which octokit.paginate would follow Link headers from
-        Object.defineProperty(withHeader, "url", { value: answer.url });
-        return withHeader;
-      },
-    },
-  });
+  const app = await startTestApp({ simulator: { pathPrefix: "/api/v3", enterpriseVersion: version } });
   t.after(() => app.close());
   const created = await app.call("POST", "/api/v1/group-create", { token: DEMO_TOKENS.alice, query: { team: "platform" } });
   assert.equal(created.status, 200);
@@ -40,6 +28,7 @@ describe("GitHub Enterprise Server", () => {
     assert.equal(status, 501);
     assert.equal(body.Error, "GitHub Enterprise Server 3.9.4 has no just-in-time runner configuration: it needs 3.10 or newer");
     assert.equal(app.sim.calls(JITCONFIG), 0);
+    assert.ok(!app.sim.journal().some((entry) => entry.path.endsWith("/generate-jitconfig")), "not even a request that found no route");
     // the other routes work as ever
     const token = await app.call("GET", "/api/v1/token-register", { token: DEMO_TOKENS.alice, query: { team: "platform" } });
     assert.equal(token.status, 200);

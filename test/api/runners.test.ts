@@ -41,7 +41,7 @@ function runnerSeed(): SeedInput {
     ],
     runners: [
       ...(demoSeed.runners ?? []),
-      { name: "platform-idle", id: 31, group: "team-platform", labels: ["self-hosted", "linux", "x64", "gpu"] },
+      { name: "platform-idle", id: 31, group: "team-platform", labels: ["self-hosted", "linux", "x64", "gpu"], version: "2.330.0" },
       { name: "platform-busy", id: 32, group: "team-platform", labels: ["self-hosted", "linux", "x64"], busy: true },
       { name: "platform-gone", id: 33, group: "team-platform", labels: ["self-hosted", "linux", "x64"], status: "offline" },
     ],
@@ -349,12 +349,18 @@ describe("runner-move", () => {
 });
 
 describe("group-list", () => {
-  test("when the group has runners, then each entry of runnerDetails says whether it is ephemeral", async (t) => {
+  test("when the group has runners, then each entry of runnerDetails says whether it is ephemeral, and its version once it has one", async (t) => {
     const app = await start(t);
     await app.call("POST", "/api/v1/runner-jitconfig", alice({ name: "jit" }));
     const { body } = await app.call("GET", "/api/v1/group-list", alice({}));
-    const byName = new Map(body.Response.runnerDetails.map((r: { name: string; ephemeral?: boolean }) => [r.name, r.ephemeral]));
-    assert.equal(byName.get("platform-jit"), true);
-    assert.equal(byName.get("platform-idle"), false);
+    type Detail = { name: string; ephemeral?: boolean; version?: string };
+    const byName = new Map<string, Detail>(body.Response.runnerDetails.map((r: Detail) => [r.name, r]));
+    assert.deepEqual([byName.get("platform-jit")?.ephemeral, byName.get("platform-jit")?.version], [true, undefined]);
+    assert.deepEqual([byName.get("platform-idle")?.ephemeral, byName.get("platform-idle")?.version], [false, "2.330.0"]);
+    assert.deepEqual(
+      body.Response.runners,
+      ["platform-idle", "platform-busy", "platform-gone", "platform-jit"],
+      "the original's field is unchanged",
+    );
   });
 });
