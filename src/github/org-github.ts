@@ -254,7 +254,7 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
       }),
 
     generateJitConfig: ({ groupId, name, labels, workFolder }) =>
-      run(`generating a just-in-time configuration for runner ${name}`, async (octokit): Promise<JitConfig> => {
+      onGroup(`generating a just-in-time configuration for runner ${name}`, groupId, async (octokit): Promise<JitConfig> => {
         try {
           // never sent twice (call-policy.ts): GitHub would answer 409 to a repeat of a call it applied
           const { data } = await octokit.request("POST /orgs/{org}/actions/runners/generate-jitconfig", {

@@ -75,48 +75,51 @@ export function createJitConfig(
   // policy.maxRunnersPerTeam holds: then two of one team must not both pass its check.
   const serialized =
     max === undefined ? (work: () => Promise<JitRunner>) => work() : (work: () => Promise<JitRunner>) => changingGroup(ctx, work);
-  return serialized(async () => {
-    const group = await findTeamGroup(ctx);
-    if (max !== undefined) {
-      const runners = await ctx.github.org.groupRunners(group.id);
-      if (runners.length >= max) {
-        throw new AppError(
-          "RUNNER_LIMIT_REACHED",
-          `Runner group ${group.name} holds ${runners.length} runners, the most policy.maxRunnersPerTeam allows: ` +
-            "delete some (runner-delete, runner-prune) first",
-        );
+  // A group id from the cache may be stale: GitHub's 404 then means it registered nothing, so the group is
+  // looked up afresh and the call made once more (onTeamGroup); no other failure is ever repeated.
+  return serialized(() =>
+    onTeamGroup(ctx, async (group) => {
+      if (max !== undefined) {
+        const runners = await ctx.github.org.groupRunners(group.id);
+        if (runners.length >= max) {
+          throw new AppError(
+            "RUNNER_LIMIT_REACHED",
+            `Runner group ${group.name} holds ${runners.length} runners, the most policy.maxRunnersPerTeam allows: ` +
+              "delete some (runner-delete, runner-prune) first",
+          );
+        }
       }
-    }
-    let config: JitConfig;
-    try {
-      config = await ctx.github.org.generateJitConfig({
-        groupId: group.id,
-        name,
-        labels,
-        ...(input.work_folder !== undefined && { workFolder: input.work_folder }),
-      });
-    } catch (error) {
-      // No answer, or a 5xx, to a POST that is never repeated: GitHub may have registered the runner anyway.
-      if (error instanceof AppError && (error.code === "GITHUB_UNAVAILABLE" || error.code === "GITHUB_TIMEOUT")) {
-        throw reported(error, (why) => `${why}; runner ${name} may have been registered anyway: group-list tells`);
+      let config: JitConfig;
+      try {
+        config = await ctx.github.org.generateJitConfig({
+          groupId: group.id,
+          name,
+          labels,
+          ...(input.work_folder !== undefined && { workFolder: input.work_folder }),
+        });
+      } catch (error) {
+        // No answer, or a 5xx, to a POST that is never repeated: GitHub may have registered the runner anyway.
+        if (error instanceof AppError && (error.code === "GITHUB_UNAVAILABLE" || error.code === "GITHUB_TIMEOUT")) {
+          throw reported(error, (why) => `${why}; runner ${name} may have been registered anyway: group-list tells`);
+        }
+        throw error;
       }
-      throw error;
-    }
-    const { runner } = config;
-    ctx.audit("runner.jit-config-created", { groupId: group.id, runnerId: runner.id, runner: runner.name, labels: runner.labels });
-    return {
-      runner: {
-        id: runner.id,
-        name: runner.name,
-        os: runner.os,
-        status: runner.status,
-        busy: runner.busy,
-        labels: runner.labels,
-        runner_group_id: runner.groupId,
-      },
-      encoded_jit_config: config.encodedJitConfig,
-    };
-  });
+      const { runner } = config;
+      ctx.audit("runner.jit-config-created", { groupId: group.id, runnerId: runner.id, runner: runner.name, labels: runner.labels });
+      return {
+        runner: {
+          id: runner.id,
+          name: runner.name,
+          os: runner.os,
+          status: runner.status,
+          busy: runner.busy,
+          labels: runner.labels,
+          runner_group_id: runner.groupId,
+        },
+        encoded_jit_config: config.encodedJitConfig,
+      };
+    }),
+  );
 }
 
 /** Deletes one runner of the group; one running a job only with `force` (and GitHub may still refuse). */

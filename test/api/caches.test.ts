@@ -23,6 +23,7 @@ const ROUTE = {
   addRepo: "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}",
   groupRepos: "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
   groupRunners: "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  jit: "POST /orgs/{org}/actions/runners/generate-jitconfig",
 };
 /** GitHub calls of the app itself (the App's token minting aside) */
 const workCalls = (app: Awaited<ReturnType<typeof startTestApp>>) =>
@@ -48,6 +49,16 @@ describe("caches: a warm request costs one GitHub call", () => {
     assert.equal(status, 200);
     assert.deepEqual(app.sim.callsByRoute(), { [ROUTE.addRepo]: 1 });
     assert.ok(workCalls(app) <= 2);
+  });
+
+  test("when a warm maintainer asks for a just-in-time runner, then the request makes exactly one GitHub call: generate-jitconfig", async (t) => {
+    const app = await startTestApp({ seed: seedWithPlatformGroup(), cache: CACHES });
+    t.after(() => app.close());
+    await app.call("POST", "/api/v1/runner-jitconfig", { ...alice, query: { team: "platform" } });
+    app.sim.resetCalls();
+    const { status } = await app.call("POST", "/api/v1/runner-jitconfig", { ...alice, query: { team: "platform" } });
+    assert.equal(status, 200);
+    assert.deepEqual(app.sim.callsByRoute(), { [ROUTE.jit]: 1 });
   });
 
   test("when the caches are off, then every request asks GitHub again (the contrast)", async (t) => {
@@ -116,6 +127,20 @@ describe("caches: our own changes", () => {
     assert.equal(status, 200);
     assert.equal(app.sim.calls(ROUTE.groups), 1, "one fresh lookup");
     assert.deepEqual([...app.sim.state.runnerGroups.get(77)!.repositoryIds], [9002]);
+  });
+
+  test("when the cached group was replaced behind our back, then runner-jitconfig registers in the new one (GitHub's 404 registered nothing)", async (t) => {
+    const app = await startTestApp({ seed: seedWithPlatformGroup(), cache: CACHES });
+    t.after(() => app.close());
+    assert.equal((await app.call("GET", "/api/v1/group-list", { ...alice, query: { team: "platform" } })).status, 200);
+    const old = [...app.sim.state.runnerGroups.values()].find((g) => g.name === "team-platform")!;
+    app.sim.state.runnerGroups.delete(old.id);
+    app.sim.state.runnerGroups.set(78, { ...old, id: 78, repositoryIds: new Set() });
+    app.sim.resetCalls();
+    const { status, body } = await app.call("POST", "/api/v1/runner-jitconfig", { ...alice, query: { team: "platform" } });
+    assert.equal(status, 200);
+    assert.equal(body.Response.runner.runner_group_id, 78);
+    assert.deepEqual([app.sim.calls(ROUTE.jit), app.sim.calls(ROUTE.groups)], [2, 1], "the 404, one fresh lookup, the registration");
   });
 
   test("when a repository was granted to the team after its list was cached, then it is accepted after one fresh look", async (t) => {
