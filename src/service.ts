@@ -16,7 +16,7 @@ import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
 import { startServer } from "./server.js";
-import { createKeyedLock } from "./services/group-lock.js";
+import { createKeyedLock, type KeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
 
 export interface ServiceOptions {
@@ -99,11 +99,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
   // connectTimeoutMs) before the stores are built, since their first use loads rate-limit-redis' scripts.
   let redis: SharedRedis | undefined;
   let stores: { userStore?: SharedRateLimitStore; addressStore?: SharedRateLimitStore } = {};
+  let locks: KeyedLock = createKeyedLock();
   if (config.redis.url !== undefined) {
     // Loaded only when configured: the Redis client is memory that a lone replica never uses.
-    const [{ connectRedis }, { SharedRateLimitStore }] = await Promise.all([
+    const [{ connectRedis }, { SharedRateLimitStore }, { createSharedGroupLock }] = await Promise.all([
       import("./redis/connection.js"),
       import("./redis/shared-rate-limit-store.js"),
+      import("./redis/shared-group-lock.js"),
     ]);
     const connected = await connectRedis({ ...config.redis, url: config.redis.url }, log);
     redis = connected;
@@ -111,11 +113,22 @@ export async function startService(config: Config, options: ServiceOptions = {})
     const store = (prefix: string, name: string) =>
       new SharedRateLimitStore({ redis: connected, prefix, name, onError: config.redis.onError, log });
     stores = { userStore: store("arm:rl:user:", "per user"), addressStore: store("arm:rl:address:", "per client address") };
+    // Changes to one team's group are ordered across the replicas. The lock outlives any request (the
+    // GitHub deadline, plus a margin), and a change waits for it at most 10 s (half the deadline when that is shorter).
+    const requestMs = requestTimeoutMs ?? config.github.timeoutSeconds * 1000;
+    locks = createSharedGroupLock({
+      redis: connected,
+      local: createKeyedLock(),
+      ttlMs: requestMs + 10_000,
+      waitMs: Math.min(10_000, requestMs / 2),
+      onError: config.redis.onError,
+      log,
+    });
   }
 
   const services = createServices({
     github,
-    locks: createKeyedLock(),
+    locks,
     audit: ({ action, ...fields }) => log.info("audit", { audit: action, ...fields }),
     policy: config.policy,
   });

@@ -40,6 +40,8 @@ export const ERRORS = {
   NOT_READY: 503,
   /** the shared rate-limit store (Redis) is unreachable and redis.onError is fail-closed */
   RATE_LIMIT_UNAVAILABLE: 503,
+  /** with redis.url: another replica's change to the group outlasted our wait, or Redis is unreachable under fail-closed */
+  GROUP_LOCK_UNAVAILABLE: 503,
   GITHUB_TIMEOUT: 504,
 } as const;
 
