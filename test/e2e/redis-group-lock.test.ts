@@ -77,7 +77,7 @@ describe("the group lock across replicas (processes, real redis-server)", { skip
     const call = (base: string, method: string, path: string) =>
       fetch(`${base}/api/v1/${path}`, { method, headers: { authorization: `token ${DEMO_TOKENS.erin}` } }).then(async (response) => ({
         status: response.status,
-        body: (await response.json()),
+        body: await response.json(),
       }));
     // warm: the replicas know erin, her team and its group, so that the two changes start at once
     for (const base of [first, second]) assert.equal((await call(base, "GET", "group-list?team=data")).status, 200);
