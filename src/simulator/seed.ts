@@ -8,7 +8,16 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
-import { DEFAULT_GROUP_ID, type RepoRole, type Runner, type RunnerGroup, type SimState, type Team, type TokenGrant, type User } from "./state.js";
+import {
+  DEFAULT_GROUP_ID,
+  type RepoRole,
+  type Runner,
+  type RunnerGroup,
+  type SimState,
+  type Team,
+  type TokenGrant,
+  type User,
+} from "./state.js";
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub login: letters, digits and dashes");
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, "a team slug: lower-case letters, digits, - _ .");
@@ -25,7 +34,10 @@ const seedSchema = z
         /** SAML single sign-on enforced: tokens given with `ssoAuthorized: false` are refused on the organization */
         samlSso: z.boolean().default(false),
         /** OAuth app access restrictions: tokens of an OAuth app not in `approvedApps` are refused on the organization */
-        oauthAppRestrictions: z.object({ approvedApps: z.array(z.string().min(1)).default([]) }).strict().optional(),
+        oauthAppRestrictions: z
+          .object({ approvedApps: z.array(z.string().min(1)).default([]) })
+          .strict()
+          .optional(),
       })
       .strict(),
     app: z
@@ -299,7 +311,10 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
     for (const token of u.tokens) {
       userTokens.set(tokenValue(token), u.login.toLowerCase());
       if (typeof token !== "string") {
-        tokenGrants.set(token.token, { ssoAuthorized: token.ssoAuthorized, ...(token.oauthApp !== undefined && { oauthApp: token.oauthApp }) });
+        tokenGrants.set(token.token, {
+          ssoAuthorized: token.ssoAuthorized,
+          ...(token.oauthApp !== undefined && { oauthApp: token.oauthApp }),
+        });
       }
     }
   }
