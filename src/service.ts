@@ -45,7 +45,14 @@ export interface Service {
 }
 
 /** The less safe choices the policy allows, each said once at start-up (see the README's "Security"). */
-function warnOfLessSafePolicies(policy: Config["policy"], log: { warn(message: string): void }): void {
+function warnOfLessSafePolicies(policy: Config["policy"], log: { warn(message: string): void }, auth?: Config["auth"]): void {
+  if (auth?.requireOrgAccess === false) {
+    log.warn(
+      "auth.requireOrgAccess is false: any token that can call GET /user identifies its owner, even one the organization " +
+        "refuses (not authorized for its SAML single sign-on, or issued by an OAuth app it has not approved, such as a " +
+        "third-party 'Sign in with GitHub' site's). See the README, 'Security'.",
+    );
+  }
   if (policy.groupPrefix === "") {
     const who =
       policy.teams.allow === undefined
@@ -68,7 +75,7 @@ function warnOfLessSafePolicies(policy: Config["policy"], log: { warn(message: s
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
-  warnOfLessSafePolicies(config.policy, log);
+  warnOfLessSafePolicies(config.policy, log, config.auth);
   const metrics = options.metrics ?? createMetrics();
   const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
   const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);
@@ -84,6 +91,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       timeoutMs: config.github.callTimeoutSeconds * 1000,
       retries: config.github.retries,
       onGitHubCall: metrics.githubCall,
+      requireOrgAccess: config.auth.requireOrgAccess,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...githubTimings,
     }),

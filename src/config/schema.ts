@@ -97,6 +97,11 @@ export interface Config {
   };
   /** where GET /metrics is served: its own listener when port is set, else the server's own port */
   metrics: { port?: number; address?: string };
+  /** how far the caller's own token is trusted */
+  auth: {
+    /** the organization must let the caller's token read it (SAML SSO, OAuth app access restrictions): GET /user/memberships/orgs/{org} */
+    requireOrgAccess: boolean;
+  };
 }
 
 /**
@@ -460,6 +465,16 @@ export const configFileSchema = z
       .prefault({}),
     redis: redis.prefault({}),
     metrics: metrics.prefault({}),
+    auth: z
+      .object(
+        {
+          // true: a token that can call GET /user is not enough; the organization's own rules (SAML SSO,
+          // OAuth app access restrictions, membership) must accept it too. See the README, "Security".
+          requireOrgAccess: flag.default(true),
+        },
+        { error: MAPPING },
+      )
+      .prefault({}),
   })
   .refine((c) => c.metrics?.port === undefined || c.metrics.port === 0 || c.metrics.port !== (c.server?.port ?? 8443), {
     ...conflict,

@@ -65,5 +65,6 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
       ...(file.metrics.port !== undefined && { port: file.metrics.port }),
       ...(file.metrics.address !== undefined && { address: file.metrics.address }),
     },
+    auth: { requireOrgAccess: file.auth.requireOrgAccess },
   };
 }

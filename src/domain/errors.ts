@@ -6,6 +6,11 @@ export const ERRORS = {
   BAD_REQUEST: 400,
   UNAUTHENTICATED: 401,
   NOT_TEAM_MAINTAINER: 403,
+  /**
+   * auth.requireOrgAccess: the organization does not accept the caller's token (SAML SSO not authorized for
+   * it, an OAuth app it has not approved) or does not count the caller as an active member
+   */
+  ORG_ACCESS_DENIED: 403,
   REPOSITORY_NOT_ALLOWED: 403,
   /** a custom runner label outside policy.runnerLabels */
   LABEL_NOT_ALLOWED: 403,

@@ -3,7 +3,8 @@
  * GitHub only the call that does the work (see README, "Caches"). A decorator over the GitHub ports:
  * services and adapters do not know it is there.
  *
- * - identity: caller token → login, keyed by the token's SHA-256 (the token itself is never held);
+ * - identity: caller token → login, keyed by the token's SHA-256 (the token itself is never held); with
+ *   auth.requireOrgAccess the organization's acceptance of the token is part of it (a refusal is not kept);
  * - maintainership: (login, team) → membership, or "none";
  * - teamParents: team → its parent team's slug, or none (a top-level team, or no such team);
  * - runnerGroups: group name → group (only groups that exist; kept up to date by create and delete);

@@ -12,7 +12,7 @@ import { createCallPolicy, type GitHubCallListener, type GitHubLog } from "./cal
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
 import { createServerVersion, type ServerVersionLog } from "./server-version.js";
-import { isRateLimit, isRequestError, toAppError } from "./to-app-error.js";
+import { isRateLimit, isRequestError, toAppError, type RequestError } from "./to-app-error.js";
 
 export type { GitHubCallListener, GitHubLog } from "./call-policy.js";
 
@@ -41,6 +41,11 @@ export interface GitHubOptions {
   retryAfterUnitMs?: number;
   /** every GitHub call once it ends (metrics) */
   onGitHubCall?: GitHubCallListener;
+  /**
+   * config auth.requireOrgAccess: whoAmI also proves, with the caller's token, that the organization accepts
+   * that token and counts its owner as an active member (GET /user/memberships/orgs/{org})
+   */
+  requireOrgAccess?: boolean;
 }
 
 /** The REST API version we are written against. GitHub's 2026-03-10 version has breaking changes. */
@@ -52,7 +57,14 @@ export function createGitHub(options: GitHubOptions): GitHub {
   return {
     org: orgGitHub(installationClient(GitHubOctokit, options), options.org),
     // A client per caller costs only its construction: the policy keeps no state per client.
-    user: { whoAmI: (token) => whoAmI(new GitHubOctokit({ auth: token })) },
+    user: {
+      whoAmI: async (token) => {
+        const octokit = new GitHubOctokit({ auth: token });
+        const caller = await whoAmI(octokit);
+        if (options.requireOrgAccess) await requireOrgAccess(octokit, options.org, caller);
+        return caller;
+      },
+    },
     server: serverVersion.server,
   };
 }
@@ -128,4 +140,86 @@ async function whoAmI(octokit: Octokit): Promise<Caller> {
     }
     throw toAppError(error, "identifying the caller");
   }
+}
+
+/**
+ * The caller's own token, asked for its owner's membership of the organization. GitHub applies the
+ * organization's rules to a token on its resources, and this is the lightest call that both meets them
+ * and proves membership: one GET, no body to page through, and documented to answer 404 to someone
+ * "not affiliated with the organization" and 403 to a blocked app (operation
+ * orgs/get-membership-for-authenticated-user). The README's "Security" section lists which tokens pass.
+ */
+async function requireOrgAccess(octokit: Octokit, org: string, caller: Caller): Promise<void> {
+  let state: string;
+  try {
+    ({
+      data: { state },
+    } = await octokit.request("GET /user/memberships/orgs/{org}", { org }));
+  } catch (error) {
+    throw orgAccessRefusal(error, org, caller);
+  }
+  if (state !== "active") {
+    throw new AppError(
+      "ORG_ACCESS_DENIED",
+      `${caller.login} is invited to organization ${org} but has not accepted the invitation yet: accept it, then try again`,
+    );
+  }
+}
+
+/** GitHub's refusal of the caller's token by the organization, said so that the caller knows what to fix. */
+function orgAccessRefusal(error: unknown, org: string, caller: Caller): Error {
+  if (!isRequestError(error) || !error.response || isRateLimit(error) || error.status >= 500) {
+    return toAppError(error, "checking that the organization accepts the caller's token");
+  }
+  if (error.status === 401) {
+    return new AppError("UNAUTHENTICATED", "GitHub did not accept the token in the Authorization header", { cause: error });
+  }
+  if (error.status === 404) {
+    return new AppError(
+      "ORG_ACCESS_DENIED",
+      `GitHub shows this token no membership of organization ${org}: either ${caller.login} is not a member of it, or the ` +
+        "token may not read organization membership (a personal access token (classic) or an OAuth app's token needs the " +
+        `read:org scope; a fine-grained personal access token must have ${org} as its resource owner)`,
+      { cause: error },
+    );
+  }
+  if (error.status === 403) {
+    const sso = ssoUrl(error);
+    if (sso !== undefined) {
+      return new AppError(
+        "ORG_ACCESS_DENIED",
+        `Organization ${org} enforces SAML single sign-on and this token is not authorized for it: authorize the token for ${org} ` +
+          (sso === "" ? "(GitHub → Settings → Developer settings → the token → Configure SSO)" : `at ${sso}`) +
+          ", then try again",
+        { cause: error },
+      );
+    }
+    if (/OAuth App access restrictions/i.test(error.message)) {
+      return new AppError(
+        "ORG_ACCESS_DENIED",
+        `Organization ${org} restricts OAuth app access and has not approved the app that issued this token: ask an ` +
+          "organization owner to approve the app, or use a personal access token",
+        { cause: error },
+      );
+    }
+    return new AppError("ORG_ACCESS_DENIED", `Organization ${org} refuses this token: ${oneLine(error.message)}`, { cause: error });
+  }
+  return toAppError(error, "checking that the organization accepts the caller's token");
+}
+
+/**
+ * `X-GitHub-SSO: required; url=https://github.com/orgs/ORG/sso?authorization_request=…` (docs.github.com,
+ * "Authenticating to the REST API"): the page where the token's owner authorizes it for the organization.
+ * "" when GitHub names SSO without a URL; undefined when the answer is not an SSO refusal.
+ */
+function ssoUrl(error: RequestError): string | undefined {
+  const header = error.response?.headers["x-github-sso"];
+  if (header === undefined) return /SAML enforcement/i.test(error.message) ? "" : undefined;
+  const url = /url=(https?:\/\/\S+?)(?:[;,\s]|$)/.exec(String(header))?.[1];
+  return url ?? "";
+}
+
+function oneLine(message: string): string {
+  const line = message.replace(/\s+/g, " ").trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

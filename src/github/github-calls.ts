@@ -61,6 +61,12 @@ export const GITHUB_CALLS = {
     what: "authenticated user lookup",
     why: "learns whose token the caller sent (and that GitHub accepts it); the caller's token is used for nothing else",
   },
+  "GET /user/memberships/orgs/{org}": {
+    credential: "caller",
+    use: "called",
+    what: "organization membership lookup for the authenticated user",
+    why: "auth.requireOrgAccess: proves that the organization accepts the caller's token (SAML SSO, OAuth app access restrictions) and that its owner is an active member",
+  },
 
   // ---- teams ----
   "GET /orgs/{org}/teams/{team_slug}/memberships/{username}": {

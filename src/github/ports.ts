@@ -72,9 +72,12 @@ export interface OrgGitHub {
   checkInstallation(): Promise<void>;
 }
 
-/** The one call made with the caller's own token. */
+/** The calls made with the caller's own token. */
 export interface UserGitHub {
-  /** throws AppError UNAUTHENTICATED when GitHub refuses the token */
+  /**
+   * throws AppError UNAUTHENTICATED when GitHub refuses the token; with auth.requireOrgAccess, ORG_ACCESS_DENIED
+   * when the organization refuses it (SAML SSO, OAuth app restrictions) or its owner is not an active member
+   */
   whoAmI(token: string): Promise<Caller>;
 }
 

@@ -5,6 +5,7 @@
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import type { Clock } from "../clock.js";
+import { webRoot } from "./bodies.js";
 import { errorResponse, badCredentials, type SimResponse } from "./http.js";
 import type { SimState, User } from "./state.js";
 
@@ -32,6 +33,53 @@ const REQUIRES_AUTH = () => errorResponse(401, "Requires authentication");
 const JWT_UNDECODABLE = () => errorResponse(401, "A JSON web token could not be decoded");
 const NOT_ACCESSIBLE_BY_INTEGRATION = () => errorResponse(403, "Resource not accessible by integration");
 
+/**
+ * GitHub's refusal of a member's token that is not authorized for the organization's SAML SSO: 403, this
+ * message (naming the kind of token), and `X-GitHub-SSO: required; url=…`, the page where the token's
+ * owner authorizes it (docs.github.com, "Authenticating to the REST API" → "Personal access tokens and
+ * SAML SSO": "follow the URL in the X-GitHub-SSO header to authorize your token"; the message as reported
+ * in e.g. jhu-bids/TermHub#935, mapbox/github-release-tools#28, cli/cli#2661 for OAuth tokens).
+ */
+export function ssoRefusal(state: SimState, token: string, apiRoot: string): SimResponse {
+  const kind = state.tokenGrants.get(token)?.oauthApp === undefined ? "Personal Access token" : "OAuth token";
+  const response = errorResponse(
+    403,
+    `Resource protected by organization SAML enforcement. You must grant your ${kind} access to this organization.`,
+    "https://docs.github.com/articles/authenticating-to-a-github-organization-with-saml-single-sign-on/",
+  );
+  const request = randomBytes(30).toString("base64url");
+  const url = `${webRoot(apiRoot)}/orgs/${state.org.login}/sso?authorization_request=${request}`;
+  return { ...response, headers: { "x-github-sso": `required; url=${url}` } };
+}
+
+/**
+ * GitHub's refusal of a token issued by an OAuth app the organization has not approved while its OAuth app
+ * access restrictions are on (as reported in gitbutlerapp/gitbutler#8594 and #5190).
+ */
+export function oauthAppRefusal(state: SimState): SimResponse {
+  return errorResponse(
+    403,
+    `Although you appear to have the correct authorization credentials, the \`${state.org.login}\` organization has enabled ` +
+      "OAuth App access restrictions, meaning that data access to third-parties is limited. For more information on these " +
+      "restrictions, including how to enable this app, visit https://docs.github.com/articles/restricting-access-to-your-organization-s-data/",
+  );
+}
+
+/**
+ * The organization's own rules for a user token on its resources: an unapproved OAuth app's token, then a
+ * member's token not authorized for SAML SSO. Undefined when the organization accepts the token.
+ */
+export function organizationRefusal(state: SimState, user: User, token: string, apiRoot: string): SimResponse | undefined {
+  const grant = state.tokenGrants.get(token);
+  const restrictions = state.org.oauthAppRestrictions;
+  if (restrictions && grant?.oauthApp !== undefined && !restrictions.approvedApps.includes(grant.oauthApp)) {
+    return oauthAppRefusal(state);
+  }
+  // SSO guards the organization's members (who have an identity linked to it); others get the usual 404s.
+  if (state.org.samlSso && user.orgRole !== "none" && grant?.ssoAuthorized === false) return ssoRefusal(state, token, apiRoot);
+  return undefined;
+}
+
 /** The token in `Authorization: token X` or `Bearer X`; GitHub takes either scheme for every kind of credential. */
 export function tokenFromHeader(header: string | undefined): string | undefined | null {
   if (header === undefined || header.trim() === "") return undefined;
@@ -52,7 +100,8 @@ export class Authenticator {
   }
 
   /** Decides who is calling and whether the route accepts them: a Credential, or GitHub's refusal. */
-  authenticate(authorization: string | undefined, policy: AuthPolicy): Credential | SimResponse {
+  /** `apiRoot`: where the request came in, for the SSO authorization URL GitHub hands back */
+  authenticate(authorization: string | undefined, policy: AuthPolicy, apiRoot = "https://api.github.com"): Credential | SimResponse {
     const token = tokenFromHeader(authorization);
     if (token === undefined) return REQUIRES_AUTH();
     if (token === null) return badCredentials();
@@ -74,6 +123,10 @@ export class Authenticator {
     const user = login === undefined ? undefined : this.state.users.get(login);
     if (!user) return badCredentials();
     if (policy === "org-member" && user.orgRole === "none") return errorResponse(404, "Not Found");
+    if (policy === "org-member" || policy === "org-admin") {
+      const refusal = organizationRefusal(this.state, user, token, apiRoot);
+      if (refusal) return refusal;
+    }
     if (policy === "org-admin" && user.orgRole !== "admin") {
       return errorResponse(403, "You must be an organization owner to perform this action.");
     }

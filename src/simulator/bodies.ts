@@ -198,6 +198,33 @@ export function teamSimple(api: string, org: Org, team: Team) {
   return body;
 }
 
+/** GET /user/memberships/orgs/{org} (`org-membership`): the caller's own membership of the organization. */
+export function orgMembership(api: string, org: Org, user: User): Schemas["org-membership"] {
+  const o = `${api}/orgs/${org.login}`;
+  return {
+    url: `${o}/memberships/${user.login}`,
+    state: "active",
+    role: user.orgRole === "admin" ? "admin" : "member",
+    organization_url: o,
+    organization: {
+      login: org.login,
+      id: org.id,
+      node_id: nodeId("Organization", org.id),
+      url: o,
+      repos_url: `${o}/repos`,
+      events_url: `${o}/events`,
+      hooks_url: `${o}/hooks`,
+      issues_url: `${o}/issues`,
+      members_url: `${o}/members{/member}`,
+      public_members_url: `${o}/public_members{/member}`,
+      avatar_url: `${webRoot(api)}/avatars/u/${org.id}`,
+      description: null,
+    },
+    user: simpleUser(api, user.login, user.id),
+    permissions: { can_create_repository: user.orgRole === "admin" },
+  };
+}
+
 /** The organization as a team shows it (`team-organization`). */
 export function teamOrganization(api: string, org: Org, createdAt: string): Schemas["team-organization"] {
   const o = `${api}/orgs/${org.login}`;

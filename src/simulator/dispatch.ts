@@ -60,7 +60,7 @@ export async function dispatch(deps: DispatchDeps, req: SimRequest, signal?: Abo
     return injected;
   }
 
-  const credential = deps.auth.authenticate(req.headers.authorization, route.auth);
+  const credential = deps.auth.authenticate(req.headers.authorization, route.auth, req.apiRoot);
   if ("status" in credential) {
     record(route.route, credential.status, "invalid");
     return credential;

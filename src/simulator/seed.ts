@@ -8,7 +8,16 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
-import { DEFAULT_GROUP_ID, type RepoRole, type Runner, type RunnerGroup, type SimState, type Team, type User } from "./state.js";
+import {
+  DEFAULT_GROUP_ID,
+  type RepoRole,
+  type Runner,
+  type RunnerGroup,
+  type SimState,
+  type Team,
+  type TokenGrant,
+  type User,
+} from "./state.js";
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub login: letters, digits and dashes");
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, "a team slug: lower-case letters, digits, - _ .");
@@ -17,7 +26,20 @@ const id = z.number().int().positive();
 
 const seedSchema = z
   .object({
-    org: z.object({ login, id: id.optional(), name: z.string().optional() }).strict(),
+    org: z
+      .object({
+        login,
+        id: id.optional(),
+        name: z.string().optional(),
+        /** SAML single sign-on enforced: tokens given with `ssoAuthorized: false` are refused on the organization */
+        samlSso: z.boolean().default(false),
+        /** OAuth app access restrictions: tokens of an OAuth app not in `approvedApps` are refused on the organization */
+        oauthAppRestrictions: z
+          .object({ approvedApps: z.array(z.string().min(1)).default([]) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
     app: z
       .object({
         id: id.optional(),
@@ -39,7 +61,21 @@ const seedSchema = z
             id: id.optional(),
             name: z.string().nullable().optional(),
             orgRole: z.enum(["admin", "member", "none"]).default("member"),
-            tokens: z.array(z.string().min(1)).min(1),
+            /** a token, or a token with what GitHub knows of it (SSO authorization, the OAuth app that issued it) */
+            tokens: z
+              .array(
+                z.union([
+                  z.string().min(1),
+                  z
+                    .object({
+                      token: z.string().min(1),
+                      ssoAuthorized: z.boolean().default(true),
+                      oauthApp: z.string().min(1).optional(),
+                    })
+                    .strict(),
+                ]),
+              )
+              .min(1),
           })
           .strict(),
       )
@@ -168,6 +204,8 @@ export function validateSeed(raw: unknown, source = "(object)"): Seed {
   return seed;
 }
 
+const tokenValue = (token: Seed["users"][number]["tokens"][number]) => (typeof token === "string" ? token : token.token);
+
 function duplicates(values: string[]): string[] {
   const seen = new Set<string>();
   const dupes = new Set<string>();
@@ -181,7 +219,7 @@ function crossReferenceProblems(seed: Seed): string[] {
   const repos = new Set(seed.repositories.map((r) => r.name.toLowerCase()));
   const groups = new Set(["default", ...seed.runnerGroups.map((g) => g.name.toLowerCase())]);
   for (const d of duplicates(seed.users.map((u) => u.login))) problems.push(`users: login ${d} appears twice`);
-  for (const d of duplicates(seed.users.flatMap((u) => u.tokens)))
+  for (const d of duplicates(seed.users.flatMap((u) => u.tokens.map(tokenValue))))
     problems.push(`users: a token is given to two users (${d.slice(0, 4)}…)`);
   for (const d of duplicates(seed.repositories.map((r) => r.name))) problems.push(`repositories: ${d} appears twice`);
   for (const d of duplicates(seed.teams.map((t) => t.slug))) problems.push(`teams: ${d} appears twice`);
@@ -264,12 +302,21 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
 
   const users = new Map<string, User>();
   const userTokens = new Map<string, string>();
+  const tokenGrants = new Map<string, TokenGrant>();
   const userIds = new Set(seed.users.flatMap((u) => (u.id ? [u.id] : [])));
   for (const u of seed.users) {
     const userId = u.id ?? (nextUserId = nextFree(userIds, nextUserId));
     userIds.add(userId);
     users.set(u.login.toLowerCase(), { login: u.login, id: userId, name: u.name ?? null, orgRole: u.orgRole });
-    for (const token of u.tokens) userTokens.set(token, u.login.toLowerCase());
+    for (const token of u.tokens) {
+      userTokens.set(tokenValue(token), u.login.toLowerCase());
+      if (typeof token !== "string") {
+        tokenGrants.set(token.token, {
+          ssoAuthorized: token.ssoAuthorized,
+          ...(token.oauthApp !== undefined && { oauthApp: token.oauthApp }),
+        });
+      }
+    }
   }
 
   const repos = new Map<number, SimState["repos"] extends Map<number, infer R> ? R : never>();
@@ -355,7 +402,13 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
 
   const appId = seed.app.id ?? 424242;
   return {
-    org: { login: seed.org.login, id: seed.org.id ?? 1000, name: seed.org.name ?? seed.org.login },
+    org: {
+      login: seed.org.login,
+      id: seed.org.id ?? 1000,
+      name: seed.org.name ?? seed.org.login,
+      ...(seed.org.samlSso && { samlSso: true }),
+      ...(seed.org.oauthAppRestrictions && { oauthAppRestrictions: { approvedApps: seed.org.oauthAppRestrictions.approvedApps } }),
+    },
     app: {
       id: appId,
       slug: seed.app.slug ?? "actions-runner-manager",
@@ -367,6 +420,7 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
     },
     users,
     userTokens,
+    tokenGrants,
     teams,
     repos,
     runnerGroups,

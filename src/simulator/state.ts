@@ -16,6 +16,19 @@ export interface Org {
   login: string;
   id: number;
   name: string;
+  /** SAML single sign-on enforced: a member's token must be authorized for it (TokenGrant.ssoAuthorized) */
+  samlSso?: boolean;
+  /** OAuth app access restrictions on: tokens of the OAuth apps not listed here are refused on the organization's resources */
+  oauthAppRestrictions?: { approvedApps: string[] };
+}
+
+/**
+ * What GitHub knows of a user token beyond its owner: whether it is authorized for the organization's
+ * SAML SSO, and the OAuth app that issued it (none for a personal access token).
+ */
+export interface TokenGrant {
+  ssoAuthorized: boolean;
+  oauthApp?: string;
 }
 
 export interface AppInfo {
@@ -122,6 +135,8 @@ export interface SimState {
   users: Map<string, User>;
   /** user token → login */
   userTokens: Map<string, string>;
+  /** user token → its SSO authorization and issuing OAuth app; a token not listed is an SSO-authorized personal access token */
+  tokenGrants: Map<string, TokenGrant>;
   teams: Map<string, Team>;
   repos: Map<number, Repo>;
   runnerGroups: Map<number, RunnerGroup>;

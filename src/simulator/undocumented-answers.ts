@@ -48,9 +48,9 @@ export const UNDOCUMENTED_ANSWERS: readonly UndocumentedAnswer[] = [
     routes: "*",
     status: 403,
     schema: "basic-error",
-    when: "primary rate limit exhausted (x-ratelimit-remaining: 0), a secondary rate limit (retry-after), an installation or App JWT on a route for another kind of credential ('Resource not accessible by integration'), a user token without owner rights on an org administration route",
+    when: "primary rate limit exhausted (x-ratelimit-remaining: 0), a secondary rate limit (retry-after), an installation or App JWT on a route for another kind of credential ('Resource not accessible by integration'), a user token without owner rights on an org administration route, a member's user token not authorized for the organization's SAML SSO (with X-GitHub-SSO) or issued by an OAuth app the organization has not approved",
     evidence:
-      "docs.github.com, Rate limits for the REST API: exceeding a primary or secondary limit answers 403 (or 429); Octokit's throttling plugin acts on 403 whose message contains 'secondary rate' and on x-ratelimit-remaining: 0; docs.github.com, Troubleshooting the REST API: 'Resource not accessible by integration'",
+      "docs.github.com, Rate limits for the REST API: exceeding a primary or secondary limit answers 403 (or 429); Octokit's throttling plugin acts on 403 whose message contains 'secondary rate' and on x-ratelimit-remaining: 0; docs.github.com, Troubleshooting the REST API: 'Resource not accessible by integration'; docs.github.com, Authenticating to the REST API: a token not authorized for SAML SSO gets 403 with an X-GitHub-SSO URL; gitbutlerapp/gitbutler#8594: the OAuth App access restrictions 403",
   },
   {
     routes: "*",

@@ -67,6 +67,11 @@ export interface TestAppOptions {
   githubTimeoutMs?: number;
   /** Prometheus metrics to count into, served at /metrics */
   metrics?: Metrics;
+  /**
+   * config auth.requireOrgAccess; false unless given, so that other tests count only their use case's GitHub
+   * calls (test/api/org-access.test.ts tests it on)
+   */
+  requireOrgAccess?: boolean;
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
@@ -120,6 +125,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
       ...options.policy,
     },
     ...(options.redis ? { redis: options.redis } : {}),
+    auth: { requireOrgAccess: options.requireOrgAccess ?? false },
   };
   return parseConfig(stringify(file), { source: "(test)", env: { ARM_PRIVATE_KEY: sim.appPrivateKey! } }).config;
 }

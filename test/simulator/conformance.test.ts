@@ -300,6 +300,22 @@ function defineScenario(target: Target): void {
       assert.ok(lifetime > 59 * 60_000 && lifetime <= 60 * 60_000, `expires in ${lifetime} ms`);
     });
 
+    test("when alice reads her own membership of the organization, then 200 active member, and 404 for someone outside it", async () => {
+      const res = await client.call("GET /user/memberships/orgs/{org}", { path: org, auth: token(DEMO_TOKENS.alice) });
+      assert.equal(res.status, 200);
+      assert.equal(res.data.state, "active");
+      assert.equal(res.data.role, "member");
+      assert.equal(res.data.organization.login, ORG);
+      assert.equal(res.data.user?.login, "alice");
+      const owner = await client.call("GET /user/memberships/orgs/{org}", { path: org, auth: token(DEMO_TOKENS.erin) });
+      assert.equal(owner.data.role, "admin");
+      const elsewhere = await client.call("GET /user/memberships/orgs/{org}", {
+        path: { org: "other-org" },
+        auth: token(DEMO_TOKENS.alice),
+      });
+      assert.equal(elsewhere.status, 404);
+    });
+
     test("when alice asks who she is, then GET /user answers 200 with her login", async () => {
       const res = await client.call("GET /user", { auth: token(DEMO_TOKENS.alice) });
       assert.equal(res.status, 200);
@@ -876,6 +892,92 @@ describe("answers of a small organization with a busy runner and 4 requests an h
     assert.deepEqual(statuses, [200, 200, 200, 403]);
     assert.equal(last?.headers.get("x-ratelimit-remaining"), "0");
     assert.match(last?.error.message ?? "", /API rate limit exceeded/);
+  });
+});
+
+describe("an organization with SAML SSO enforced and OAuth app access restrictions", () => {
+  let client: ConformanceClient;
+  const TOKEN = {
+    unauthorized: "ghp_AliceNotSsoAuthorized000000000000001",
+    oauthUnauthorized: "gho_AliceOAuthNotSsoAuthorized000000001",
+    approved: "gho_AliceApprovedOAuthApp00000000000001",
+    thirdParty: "gho_AliceThirdPartyOAuthApp000000000001",
+    outsider: "ghp_OutsiderNotInTheOrg00000000000000001",
+  };
+  const membership = "GET /user/memberships/orgs/{org}" as const;
+
+  before(async () => {
+    client = new ConformanceClient(
+      createSimulator({
+        seed: {
+          org: { login: ORG, samlSso: true, oauthAppRestrictions: { approvedApps: ["Acme CI"] } },
+          users: [
+            {
+              login: "alice",
+              tokens: [
+                DEMO_TOKENS.alice,
+                { token: TOKEN.unauthorized, ssoAuthorized: false },
+                { token: TOKEN.oauthUnauthorized, ssoAuthorized: false, oauthApp: "Acme CI" },
+                { token: TOKEN.approved, oauthApp: "Acme CI" },
+                { token: TOKEN.thirdParty, oauthApp: "Some Sign-in Site" },
+              ],
+            },
+            { login: "mallory", orgRole: "none", tokens: [TOKEN.outsider] },
+          ],
+          teams: [{ slug: "platform", members: [{ login: "alice", role: "maintainer" }] }],
+        },
+      }),
+      loadGitHubOpenApi(),
+    );
+    await connectAsInstallation(client);
+  });
+
+  test("when a personal access token not authorized for SSO reads the membership, then 403 with GitHub's SAML message and X-GitHub-SSO's URL", async () => {
+    const res = await client.call(membership, { path: { org: ORG }, auth: token(TOKEN.unauthorized) });
+    assert.equal(res.status, 403);
+    assert.equal(
+      res.error.message,
+      "Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization.",
+    );
+    assert.match(
+      res.headers.get("x-github-sso") ?? "",
+      /^required; url=http:\/\/sim\.test\/orgs\/acme\/sso\?authorization_request=[\w-]+$/,
+    );
+  });
+
+  test("when an OAuth token not authorized for SSO reads a team membership, then 403 naming the OAuth token", async () => {
+    const res = await client.call("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
+      path: { org: ORG, team_slug: "platform", username: "alice" },
+      auth: token(TOKEN.oauthUnauthorized),
+    });
+    assert.equal(res.status, 403);
+    assert.match(res.error.message, /You must grant your OAuth token access to this organization\.$/);
+    assert.ok(res.headers.get("x-github-sso")?.startsWith("required; url="));
+  });
+
+  test("when a token of an OAuth app the organization has not approved reads the membership, then 403 with GitHub's OAuth restrictions message", async () => {
+    const res = await client.call(membership, { path: { org: ORG }, auth: token(TOKEN.thirdParty) });
+    assert.equal(res.status, 403);
+    assert.match(
+      res.error.message,
+      /^Although you appear to have the correct authorization credentials, the `acme` organization has enabled OAuth App access restrictions, meaning that data access to third-parties is limited\./,
+    );
+    assert.equal(res.headers.get("x-github-sso"), null);
+  });
+
+  test("when an authorized token or an approved app's token reads the membership, then 200; the same tokens still call GET /user", async () => {
+    for (const value of [DEMO_TOKENS.alice, TOKEN.approved]) {
+      const res = await client.call(membership, { path: { org: ORG }, auth: token(value) });
+      assert.equal(res.status, 200);
+    }
+    for (const value of [TOKEN.unauthorized, TOKEN.thirdParty]) {
+      assert.equal((await client.call("GET /user", { auth: token(value) })).status, 200, "GET /user is not the organization's");
+    }
+  });
+
+  test("when someone outside the organization reads the membership, then 404", async () => {
+    const res = await client.call(membership, { path: { org: ORG }, auth: token(TOKEN.outsider) });
+    assert.equal(res.status, 404);
   });
 });
 

@@ -1,4 +1,5 @@
-import { privateUser, repository, teamFull } from "../bodies.js";
+import { organizationRefusal } from "../auth.js";
+import { orgMembership, privateUser, repository, teamFull } from "../bodies.js";
 import { json, noContent, notFound, paginate } from "../http.js";
 import type { Ctx, RouteDef } from "../route-table.js";
 import { descendantTeams, effectiveMembership, REPO_ROLES, type Repo, type RepoRole } from "../state.js";
@@ -26,6 +27,20 @@ export const userAndTeamRoutes: RouteDef[] = [
     auth: "user",
     handler: ({ req, state, credential }) =>
       credential.kind === "user" ? json(200, privateUser(req.apiRoot, credential.user, state.app.createdAt)) : notFound(),
+  },
+  {
+    // A user token only. 404 when the user is not in the organization ("not affiliated", the operation's
+    // description); the organization's token rules (SSO, OAuth app restrictions) answer 403 before that.
+    route: "GET /user/memberships/orgs/{org}",
+    auth: "user",
+    handler: (ctx) => {
+      const { credential, state } = ctx;
+      if (credential.kind !== "user" || orgMismatch(ctx) || credential.user.orgRole === "none") return notFound();
+      return (
+        organizationRefusal(state, credential.user, credential.token, ctx.req.apiRoot) ??
+        json(200, orgMembership(ctx.req.apiRoot, state.org, credential.user))
+      );
+    },
   },
   {
     route: "GET /orgs/{org}/teams/{team_slug}",

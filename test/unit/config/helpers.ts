@@ -124,4 +124,5 @@ export const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privat
   policy: { minRepoPermission: "write", groupPrefix: "team-", teams: {}, registrationTokens: "allow" },
   redis: { onError: "fail-open", connectTimeoutMs: 2000, commandTimeoutMs: 500 },
   metrics: {},
+  auth: { requireOrgAccess: true },
 };

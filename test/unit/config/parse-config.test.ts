@@ -32,6 +32,7 @@ describe("parseConfig: files that are valid", () => {
         commandTimeoutMs: 250,
       },
       metrics: { port: 9090, address: "127.0.0.2" },
+      auth: { requireOrgAccess: true },
     } satisfies Config);
     assert.deepEqual(warnings, []);
   });
