@@ -9,6 +9,7 @@ import { AppError } from "../domain/errors.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { DEFAULT_TIMEOUTS } from "../server.js";
 import { errorAnswer } from "./envelope.js";
+import { badTarget, originForm } from "./request-target.js";
 
 export interface MetricsServer {
   url: string;
@@ -23,7 +24,9 @@ function sendError(res: ServerResponse, error: AppError): void {
 
 export async function startMetricsServer(metrics: Metrics, options: { address: string; port: number }): Promise<MetricsServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
+    const target = originForm(req.url ?? "/");
+    if (target === undefined) return sendError(res, badTarget());
+    const path = target.replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
     if (path !== "/metrics") return sendError(res, new AppError("NOT_FOUND", "No such route; this port serves only GET /metrics"));
     if (req.method !== "GET") {
       return sendError(
