@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { connect } from "node:tls";
 import { gzipSync } from "node:zlib";
-import { seedWithPlatformGroup, TOKENS } from "../helpers/seeds.js";
+import { PLATFORM_GROUP_ID, seedWithPlatformGroup, TOKENS } from "../helpers/seeds.js";
 import { startTestApp, testCertificate, type TestApp } from "../helpers/start-test-app.js";
 
 interface RawReply {
@@ -187,5 +187,58 @@ describe("X-Request-Id", () => {
       access.map((line) => line.clientRequestId),
       [undefined, undefined, undefined, "y".repeat(128)],
     );
+  });
+});
+
+describe("a managed group that an organization admin renamed", () => {
+  const ON = { ttlSeconds: 300, maxEntries: 1000 };
+  const CACHES = { identity: ON, maintainership: ON, runnerGroups: ON, repoPermissions: ON };
+  const alice = { token: TOKENS.alice };
+  const CHANGES: Array<[string, string, Record<string, string>]> = [
+    ["PATCH", "/api/v1/repos-add", { team: "platform", repos: "web" }],
+    ["PATCH", "/api/v1/repos-set", { team: "platform", repos: "web" }],
+    ["PATCH", "/api/v1/repos-remove", { team: "platform", repos: "api" }],
+    ["DELETE", "/api/v1/group-delete", { team: "platform", force: "true" }],
+  ];
+
+  test("when the cached group's name is no longer the managed name, then every change to it is 404 and nothing changes", async (t) => {
+    const app = await startTestApp({ seed: seedWithPlatformGroup(), cache: CACHES });
+    t.after(() => app.close());
+    // warm: the group's id is cached under its managed name
+    assert.equal((await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "api" } })).status, 200);
+    const group = app.sim.state.runnerGroups.get(PLATFORM_GROUP_ID)!;
+    group.name = "admins-own";
+    const before = JSON.stringify([...group.repositoryIds]);
+    app.sim.resetCalls();
+    for (const [method, path, query] of CHANGES) {
+      const reply = await app.call(method, path, { ...alice, query });
+      assert.equal(reply.status, 404, `${method} ${path}`);
+      assert.match(reply.body.Error, /Runner group not found: team-platform/);
+    }
+    assert.equal(JSON.stringify([...group.repositoryIds]), before);
+    assert.ok(app.sim.state.runnerGroups.has(PLATFORM_GROUP_ID));
+    const writes = Object.keys(app.sim.callsByRoute()).filter((route) => !route.startsWith("GET "));
+    assert.deepEqual(writes, [], "no change was sent to GitHub");
+  });
+
+  test("when the group is now reported as inherited from the enterprise, then it is refused as well", async (t) => {
+    const app = await startTestApp({ seed: seedWithPlatformGroup(), cache: CACHES });
+    t.after(() => app.close());
+    assert.equal((await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "api" } })).status, 200);
+    app.sim.state.runnerGroups.get(PLATFORM_GROUP_ID)!.inherited = true;
+    const reply = await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "web" } });
+    assert.equal(reply.status, 404);
+  });
+
+  test("when the group is unchanged, then a warm change costs the re-read and the change itself, nothing more", async (t) => {
+    const app = await startTestApp({ seed: seedWithPlatformGroup(), cache: CACHES });
+    t.after(() => app.close());
+    await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "api" } });
+    app.sim.resetCalls();
+    assert.equal((await app.call("PATCH", "/api/v1/repos-add", { ...alice, query: { team: "platform", repos: "web" } })).status, 200);
+    assert.deepEqual(app.sim.callsByRoute(), {
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}": 1,
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}": 1,
+    });
   });
 });
