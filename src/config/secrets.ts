@@ -18,6 +18,18 @@ export const PRIVATE_KEY_FILE_ENV = "ARM_PRIVATE_KEY_FILE";
 export const REDIS_URL_ENV = "ARM_REDIS_URL";
 export const REDIS_URL_FILE_ENV = "ARM_REDIS_URL_FILE";
 
+/**
+ * The environment variables that hold a secret's value (not a file's path), which main.ts deletes from
+ * process.env once the configuration is read: nothing later in the process (a dependency dumping the
+ * environment into a report, a child process) finds them there. /proc/<pid>/environ keeps the value the
+ * process started with; the *_FILE forms keep the secret out of the environment altogether.
+ */
+export const SECRET_VALUE_ENV = [PRIVATE_KEY_ENV, REDIS_URL_ENV] as const;
+
+export function forgetSecretEnv(env: Env): void {
+  for (const name of SECRET_VALUE_ENV) delete env[name];
+}
+
 export interface PrivateKeyOutcome {
   pem?: string;
   /** problems with the environment variables, which have no place in the file */
