@@ -47,6 +47,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** false when /metrics has a listener of its own (config metrics.port); this app then answers 404 there */
   metricsRoute?: boolean;
+  /** config metrics.token: GET /metrics then requires it as a bearer token */
+  metricsToken?: string;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -88,7 +90,8 @@ export function createApp(deps: AppDeps): Express {
       sendSuccess(res, "ready");
     }
   });
-  if (deps.metrics && deps.metricsRoute !== false) app.all("/metrics", onlyMethods(["GET"]), metricsEndpoint(deps.metrics));
+  if (deps.metrics && deps.metricsRoute !== false)
+    app.all("/metrics", onlyMethods(["GET"]), metricsEndpoint(deps.metrics, deps.metricsToken));
 
   const limit = (perSecond: number, store: Store | undefined, limiter: LimiterName): RateLimitOptions => ({
     perSecond,

@@ -128,6 +128,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
     metrics,
     metricsRoute: config.metrics.port === undefined,
+    ...(config.metrics.token === undefined ? {} : { metricsToken: config.metrics.token }),
   });
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -139,6 +140,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       metricsServer = await startMetricsServer(metrics, {
         address: config.metrics.address ?? config.server.address,
         port: config.metrics.port,
+        ...(config.metrics.token === undefined ? {} : { token: config.metrics.token }),
       });
     }
   } catch (error) {

@@ -9,6 +9,7 @@ import { AppError } from "../domain/errors.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { DEFAULT_TIMEOUTS } from "../server.js";
 import { errorAnswer } from "./envelope.js";
+import { bearerMatches, metricsUnauthorized } from "./middleware/metrics.js";
 import { badTarget, originForm } from "./request-target.js";
 
 export interface MetricsServer {
@@ -22,7 +23,10 @@ function sendError(res: ServerResponse, error: AppError): void {
   res.end(body);
 }
 
-export async function startMetricsServer(metrics: Metrics, options: { address: string; port: number }): Promise<MetricsServer> {
+export async function startMetricsServer(
+  metrics: Metrics,
+  options: { address: string; port: number; token?: string },
+): Promise<MetricsServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const target = originForm(req.url ?? "/");
     if (target === undefined) return sendError(res, badTarget());
@@ -33,6 +37,9 @@ export async function startMetricsServer(metrics: Metrics, options: { address: s
         res,
         new AppError("METHOD_NOT_ALLOWED", `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { allow: ["GET"] }),
       );
+    }
+    if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
+      return sendError(res, metricsUnauthorized());
     }
     const text = await metrics.render();
     res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });

@@ -67,6 +67,8 @@ export interface TestAppOptions {
   githubTimeoutMs?: number;
   /** Prometheus metrics to count into, served at /metrics */
   metrics?: Metrics;
+  /** config `metrics` (port, address, token), as an operator would write it */
+  metricsConfig?: Record<string, unknown>;
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
@@ -120,6 +122,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
       ...options.policy,
     },
     ...(options.redis ? { redis: options.redis } : {}),
+    ...(options.metricsConfig ? { metrics: options.metricsConfig } : {}),
   };
   return parseConfig(stringify(file), { source: "(test)", env: { ARM_PRIVATE_KEY: sim.appPrivateKey! } }).config;
 }
