@@ -1,6 +1,7 @@
 /**
  * createApp(deps) → an Express application; it never listens (src/server.ts does).
- * Order: request id → metrics → security headers → no-store → access log → probes, /metrics → per-address limit → body
+ * Order: request id → metrics → security headers → no-store → access log → a target that is not a path (absolute form is made
+ * origin form before the app, src/http/request-target.ts) → probes, /metrics → per-address limit → body
  * → /api/v1 → 404 → errors.
  */
 import express, { type Express, type RequestHandler } from "express";
@@ -15,6 +16,7 @@ import { httpMetrics, metricsEndpoint, routeLabeler } from "./http/middleware/me
 import { perAddressLimit, perUserLimit, type RateLimitOptions } from "./http/middleware/rate-limit.js";
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
+import { refuseOtherTargets } from "./http/request-target.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { specRoutes } from "./http/openapi.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
@@ -45,6 +47,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** false when /metrics has a listener of its own (config metrics.port); this app then answers 404 there */
   metricsRoute?: boolean;
+  /** config metrics.token: GET /metrics then requires it as a bearer token */
+  metricsToken?: string;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -66,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(noStore);
   app.use(requestLog(deps.log));
+  app.use(refuseOtherTargets);
 
   app.all("/healthz", onlyMethods(["GET"]), (_req, res) => sendSuccess(res, "ok"));
   app.all("/readyz", onlyMethods(["GET"]), async (_req, res) => {
@@ -85,7 +90,8 @@ export function createApp(deps: AppDeps): Express {
       sendSuccess(res, "ready");
     }
   });
-  if (deps.metrics && deps.metricsRoute !== false) app.all("/metrics", onlyMethods(["GET"]), metricsEndpoint(deps.metrics));
+  if (deps.metrics && deps.metricsRoute !== false)
+    app.all("/metrics", onlyMethods(["GET"]), metricsEndpoint(deps.metrics, deps.metricsToken));
 
   const limit = (perSecond: number, store: Store | undefined, limiter: LimiterName): RateLimitOptions => ({
     perSecond,

@@ -3,6 +3,7 @@
  * process.argv and process.env, and the one that handles signals.
  */
 import { ConfigError, loadConfig } from "./config/load-config.js";
+import { forgetSecretEnv } from "./config/secrets.js";
 import { startService } from "./service.js";
 
 async function main(): Promise<void> {
@@ -10,12 +11,15 @@ async function main(): Promise<void> {
   try {
     loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
   } catch (error) {
+    forgetSecretEnv(process.env);
     if (error instanceof ConfigError) {
       console.error(error.message);
       process.exit(2);
     }
     throw error;
   }
+  // read once: the private key (and Redis' password) stay in the Config only
+  forgetSecretEnv(process.env);
   const service = await startService(loaded.config);
   service.log.info("configuration loaded", { path: loaded.path });
   for (const warning of loaded.warnings) service.log.warn(`configuration: ${warning}`, { path: loaded.path });

@@ -11,6 +11,7 @@ import { withCaches } from "./github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "./github/create-github.js";
 import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
+import { inOriginForm } from "./http/request-target.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import type { SharedRedis } from "./redis/connection.js";
@@ -148,17 +149,19 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
     metrics,
     metricsRoute: config.metrics.port === undefined,
+    ...(config.metrics.token === undefined ? {} : { metricsToken: config.metrics.token }),
   });
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let metricsServer: MetricsServer | undefined;
   try {
     // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
-    server = await startServer(app, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
+    server = await startServer(inOriginForm(app), { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
     if (config.metrics.port !== undefined) {
       metricsServer = await startMetricsServer(metrics, {
         address: config.metrics.address ?? config.server.address,
         port: config.metrics.port,
+        ...(config.metrics.token === undefined ? {} : { token: config.metrics.token }),
       });
     }
   } catch (error) {

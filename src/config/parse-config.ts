@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, issueFinding, showKey, type Finding } from "./problems.js";
 import { adviceFor, configFileSchema, unknownKeyPaths, type Config } from "./schema.js";
-import { resolvePrivateKey, resolveRedisUrlEnv, type Env, type ReadFile } from "./secrets.js";
+import { resolveMetricsTokenEnv, resolvePrivateKey, resolveRedisUrlEnv, type Env, type ReadFile } from "./secrets.js";
 import { tlsFileFindings } from "./tls-files.js";
 import { toConfig } from "./to-config.js";
 import { readYamlText } from "./yaml-text.js";
@@ -33,20 +33,22 @@ export function parseConfig(
   const result = configFileSchema.safeParse(raw);
   const key = resolvePrivateKey(raw, env, readFile);
   const redisEnv = resolveRedisUrlEnv(raw, env, readFile);
+  const metricsEnv = resolveMetricsTokenEnv(raw, env, readFile);
   const problems: Finding[] = result.success ? [] : result.error.issues.map((issue) => issueFinding(issue, raw));
   problems.push(...key.fileProblems);
   // The TLS files are checked even when other keys are wrong, so that one start-up reports everything.
   problems.push(...tlsFileFindings(raw, readFile));
 
   const inFileOrder = problems.sort((a, b) => (lineOf(a.path) ?? 0) - (lineOf(b.path) ?? 0));
-  const formatted = [...inFileOrder.map(at), ...key.problems, ...redisEnv.problems];
+  const formatted = [...inFileOrder.map(at), ...key.problems, ...redisEnv.problems, ...metricsEnv.problems];
   if (!result.success || formatted.length > 0 || key.pem === undefined) throw new ConfigError(source, formatted);
 
   const warnings = [
     ...unknownKeyPaths(raw).map((path) => ({ path, message: "is not a known key; ignored" })),
     ...key.warnings,
     ...redisEnv.warnings,
+    ...metricsEnv.warnings,
     ...adviceFor(result.data, raw),
   ].map(at);
-  return { config: toConfig(result.data, key.pem, redisEnv.url), warnings };
+  return { config: toConfig(result.data, key.pem, redisEnv.url, metricsEnv.token), warnings };
 }

@@ -13,6 +13,6 @@ export function redactConfig(config: Config): RedactedConfig {
     server: { ...config.server, tls: { ...config.server.tls } },
     policy: { ...config.policy },
     redis: { ...config.redis, ...(config.redis.url !== undefined && { url: redactRedisUrl(config.redis.url) }) },
-    metrics: { ...config.metrics },
+    metrics: { ...config.metrics, ...(config.metrics.token !== undefined && { token: REDACTED }) },
   };
 }

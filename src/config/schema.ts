@@ -96,7 +96,8 @@ export interface Config {
     commandTimeoutMs: number;
   };
   /** where GET /metrics is served: its own listener when port is set, else the server's own port */
-  metrics: { port?: number; address?: string };
+  /** `token`: GET /metrics requires `Authorization: Bearer <token>` (ARM_METRICS_TOKEN / ARM_METRICS_TOKEN_FILE win) */
+  metrics: { port?: number; address?: string; token?: string };
   /** how far the caller's own token is trusted */
   auth: {
     /** the organization must let the caller's token read it (SAML SSO, OAuth app access restrictions): GET /user/memberships/orgs/{org} */
@@ -384,6 +385,10 @@ const metrics = z
     {
       port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
       address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").optional(),
+      // a secret: better from ARM_METRICS_TOKEN_FILE (a mounted Secret) than in this file
+      token: text("expected a bearer token of 16 to 256 printable characters")
+        .regex(/^[!-~]{16,256}$/, { error: "expected a bearer token of 16 to 256 printable characters, without spaces" })
+        .optional(),
     },
     { error: MAPPING },
   )

@@ -17,6 +17,21 @@ export const PRIVATE_KEY_FILE_ENV = "ARM_PRIVATE_KEY_FILE";
 /** Environment variables that override the file's redis.url (the Helm chart passes a Secret's URL this way). */
 export const REDIS_URL_ENV = "ARM_REDIS_URL";
 export const REDIS_URL_FILE_ENV = "ARM_REDIS_URL_FILE";
+/** Environment variables that override the file's metrics.token (the Helm chart passes a Secret's file this way). */
+export const METRICS_TOKEN_ENV = "ARM_METRICS_TOKEN";
+export const METRICS_TOKEN_FILE_ENV = "ARM_METRICS_TOKEN_FILE";
+
+/**
+ * The environment variables that hold a secret's value (not a file's path), which main.ts deletes from
+ * process.env once the configuration is read: nothing later in the process (a dependency dumping the
+ * environment into a report, a child process) finds them there. /proc/<pid>/environ keeps the value the
+ * process started with; the *_FILE forms keep the secret out of the environment altogether.
+ */
+export const SECRET_VALUE_ENV = [PRIVATE_KEY_ENV, REDIS_URL_ENV, METRICS_TOKEN_ENV] as const;
+
+export function forgetSecretEnv(env: Env): void {
+  for (const name of SECRET_VALUE_ENV) delete env[name];
+}
 
 export interface PrivateKeyOutcome {
   pem?: string;
@@ -135,5 +150,43 @@ export function resolveRedisUrlEnv(raw: Record<string, unknown>, env: Env, readF
     });
   }
   out.url = url;
+  return out;
+}
+
+/** ARM_METRICS_TOKEN or ARM_METRICS_TOKEN_FILE, which override metrics.token; a problem never shows the token. */
+export function resolveMetricsTokenEnv(
+  raw: Record<string, unknown>,
+  env: Env,
+  readFile: ReadFile,
+): { token?: string; problems: string[]; warnings: Finding[] } {
+  const out: { token?: string; problems: string[]; warnings: Finding[] } = { problems: [], warnings: [] };
+  const value = env[METRICS_TOKEN_ENV]?.trim() || undefined;
+  const file = env[METRICS_TOKEN_FILE_ENV]?.trim() || undefined;
+  if (value === undefined && file === undefined) return out;
+  if (value !== undefined && file !== undefined) {
+    out.problems.push(`${METRICS_TOKEN_ENV} and ${METRICS_TOKEN_FILE_ENV} (environment): both are set; set only one`);
+    return out;
+  }
+  let token = value;
+  const name = value !== undefined ? `${METRICS_TOKEN_ENV} (environment)` : `${METRICS_TOKEN_FILE_ENV}=${file ?? ""} (environment)`;
+  if (file !== undefined) {
+    try {
+      token = readFile(file).trim();
+    } catch (error) {
+      out.problems.push(`${name}: cannot read ${file} (${readErrorText(error)})`);
+      return out;
+    }
+  }
+  if (token === undefined || !/^[!-~]{16,256}$/.test(token)) {
+    out.problems.push(`${name}: expected a bearer token of 16 to 256 printable characters, without spaces`);
+    return out;
+  }
+  if (valueAt(raw, ["metrics", "token"]) !== undefined) {
+    out.warnings.push({
+      path: ["metrics", "token"],
+      message: `is ignored: the environment variable ${value !== undefined ? METRICS_TOKEN_ENV : METRICS_TOKEN_FILE_ENV} overrides it`,
+    });
+  }
+  out.token = token;
   return out;
 }

@@ -6,7 +6,8 @@
 import type { Config, ConfigFile } from "./schema.js";
 
 /** `redisUrl`: from the environment (ARM_REDIS_URL / ARM_REDIS_URL_FILE), which wins over the file's redis.url. */
-export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: string | undefined): Config {
+/** `metricsToken`: from ARM_METRICS_TOKEN / ARM_METRICS_TOKEN_FILE, which win over the file's metrics.token. */
+export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: string | undefined, metricsToken?: string): Config {
   const { logging, server } = file;
   return {
     org: file.org,
@@ -64,6 +65,7 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
     metrics: {
       ...(file.metrics.port !== undefined && { port: file.metrics.port }),
       ...(file.metrics.address !== undefined && { address: file.metrics.address }),
+      ...((metricsToken ?? file.metrics.token) !== undefined && { token: metricsToken ?? file.metrics.token }),
     },
     auth: { requireOrgAccess: file.auth.requireOrgAccess },
   };

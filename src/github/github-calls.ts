@@ -101,6 +101,12 @@ export const GITHUB_CALLS = {
     what: "runner group creation",
     why: "group-create: makes the team's managed group (visibility selected, no public repositories)",
   },
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}": {
+    credential: "installation",
+    use: "called",
+    what: "runner group lookup by id",
+    why: "re-reads the managed group before a change to its repositories or its deletion (an admin may have renamed it)",
+  },
   "DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}": {
     credential: "installation",
     use: "called",

@@ -168,6 +168,14 @@ export function orgGitHub(client: () => Promise<Octokit>, org: string): OrgGitHu
         }
       }),
 
+    runnerGroup: (groupId) =>
+      run(`reading runner group ${groupId}`, async (octokit) => {
+        const response = await notFoundAsNull(
+          octokit.request("GET /orgs/{org}/actions/runner-groups/{runner_group_id}", { org, runner_group_id: groupId }),
+        );
+        return response ? toGroup(response.data) : null;
+      }),
+
     deleteRunnerGroup: (groupId) =>
       onGroup(`deleting runner group ${groupId}`, groupId, async (octokit) => {
         await octokit.request("DELETE /orgs/{org}/actions/runner-groups/{runner_group_id}", { org, runner_group_id: groupId });

@@ -42,6 +42,8 @@ export interface OrgGitHub {
   teamRepositories(teamSlug: string, options?: Lookup): Promise<TeamRepository[] | null>;
   /** the organization's own group of that name (compared without case); groups inherited from the enterprise are not looked at */
   findRunnerGroup(name: string, options?: Lookup): Promise<RunnerGroup | null>;
+  /** the group as GitHub has it now, read by id (never from a cache); null when GitHub has no group of that id */
+  runnerGroup(groupId: number): Promise<RunnerGroup | null>;
   /** throws AppError RUNNER_GROUP_EXISTS when GitHub has one of that name */
   createRunnerGroup(name: string): Promise<RunnerGroup>;
   deleteRunnerGroup(groupId: number): Promise<void>;

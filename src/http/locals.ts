@@ -8,6 +8,8 @@ declare global {
     interface Locals {
       /** this request's id (./middleware/request-id.ts) */
       requestId: string;
+      /** the caller's own X-Request-Id, when printable and short (./middleware/request-id.ts) */
+      clientRequestId?: string;
       /** the caller, once the service has identified them */
       caller?: { login: string };
       /** the team named, once parsed */

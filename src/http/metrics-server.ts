@@ -9,6 +9,8 @@ import { AppError } from "../domain/errors.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { DEFAULT_TIMEOUTS } from "../server.js";
 import { errorAnswer } from "./envelope.js";
+import { bearerMatches, metricsUnauthorized } from "./middleware/metrics.js";
+import { badTarget, originForm } from "./request-target.js";
 
 export interface MetricsServer {
   url: string;
@@ -21,15 +23,23 @@ function sendError(res: ServerResponse, error: AppError): void {
   res.end(body);
 }
 
-export async function startMetricsServer(metrics: Metrics, options: { address: string; port: number }): Promise<MetricsServer> {
+export async function startMetricsServer(
+  metrics: Metrics,
+  options: { address: string; port: number; token?: string },
+): Promise<MetricsServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
+    const target = originForm(req.url ?? "/");
+    if (target === undefined) return sendError(res, badTarget());
+    const path = target.replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
     if (path !== "/metrics") return sendError(res, new AppError("NOT_FOUND", "No such route; this port serves only GET /metrics"));
     if (req.method !== "GET") {
       return sendError(
         res,
         new AppError("METHOD_NOT_ALLOWED", `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { allow: ["GET"] }),
       );
+    }
+    if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
+      return sendError(res, metricsUnauthorized());
     }
     const text = await metrics.render();
     res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });

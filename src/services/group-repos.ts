@@ -8,7 +8,7 @@ import { AppError } from "../domain/errors.js";
 import { atLeast } from "../domain/permissions.js";
 import type { GitHub } from "../github/ports.js";
 import { changingGroup, type Policy, type TeamContext } from "./context.js";
-import { onTeamGroup } from "./runner-groups.js";
+import { onManagedGroup } from "./runner-groups.js";
 
 type RepoPolicy = Pick<Policy, "minRepoPermission">;
 
@@ -78,7 +78,7 @@ export function addRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
   return changingGroup(ctx, () => {
     // The permission check and the group lookup are independent: they run in parallel.
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
-    return onTeamGroup(ctx, async (group) => {
+    return onManagedGroup(ctx, async (group) => {
       const ids = await allowed;
       await applyEach(
         ids,
@@ -96,7 +96,7 @@ export function setRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
   const { github, audit, policy, team: teamSlug } = ctx;
   return changingGroup(ctx, () => {
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
-    return onTeamGroup(ctx, async (group) => {
+    return onManagedGroup(ctx, async (group) => {
       const ids = await allowed;
       await github.org.setGroupRepositories(group.id, [...ids.values()]);
       audit("runner-group.repositories-set", { groupId: group.id, repositories: [...ids.keys()] });
@@ -109,7 +109,7 @@ export function setRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
 export function removeRepos(ctx: TeamContext, { repos: names }: { repos: string[] }): Promise<string> {
   const { github, audit } = ctx;
   return changingGroup(ctx, () =>
-    onTeamGroup(ctx, async (group) => {
+    onManagedGroup(ctx, async (group) => {
       const inGroup = new Map((await github.org.groupRepositories(group.id)).map((r) => [r.name.toLowerCase(), r]));
       const toRemove = new Map<string, number>();
       for (const name of names) {

@@ -30,6 +30,7 @@ export type { Policy } from "./context.js";
 export interface AuditEntry {
   action: string;
   requestId: string;
+  clientRequestId?: string;
   user: string;
   team: string;
   [field: string]: unknown;
@@ -53,6 +54,8 @@ export interface CallerRequest<Input = NoInput> {
   input: Input;
   /** the request's id, carried into the audit trail */
   requestId: string;
+  /** the caller's own request id (X-Request-Id), when given: carried into the audit trail beside ours */
+  clientRequestId?: string;
   /**
    * The transport's admission check for this caller (the per-user rate limit), run as soon as the caller
    * is known and before any GitHub call is made on their behalf; it throws to refuse.
@@ -94,7 +97,14 @@ export function createServices(deps: ServiceDeps): Services {
       await request.admit?.(caller);
       await requireTeamAccess(deps.github, deps.policy, caller, request.team);
       const audit: Audit = (action, fields) =>
-        deps.audit({ action, requestId: request.requestId, user: caller.login, team: request.team, ...fields });
+        deps.audit({
+          action,
+          requestId: request.requestId,
+          ...(request.clientRequestId === undefined ? {} : { clientRequestId: request.clientRequestId }),
+          user: caller.login,
+          team: request.team,
+          ...fields,
+        });
       return act({ caller, github: deps.github, locks: deps.locks, policy: deps.policy, audit, team: request.team }, request.input);
     };
 

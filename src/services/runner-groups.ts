@@ -40,6 +40,24 @@ export async function onTeamGroup<T>(ctx: TeamContext, work: (group: RunnerGroup
   }
 }
 
+/**
+ * `onTeamGroup` for a change to the group's repositories or its deletion: the group is first read again by id,
+ * since its id was found by name, perhaps from the cache, and an organization admin may have renamed it since
+ * (or GitHub now reports it as the Default group or an enterprise's). A group that is no longer the team's
+ * managed one is answered as no group (404), and `onTeamGroup` looks the managed name up afresh. One GitHub
+ * call, next to a change that costs at least one; token minting and runner-jitconfig do not pay it.
+ */
+export function onManagedGroup<T>(ctx: TeamContext, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
+  const name = groupNameForTeam(ctx.policy.groupPrefix, ctx.team);
+  return onTeamGroup(ctx, async (group) => {
+    const now = await ctx.github.org.runnerGroup(group.id);
+    if (!now || isNeverManaged(now) || now.name.toLowerCase() !== name.toLowerCase()) {
+      throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group not found: ${name} (create it with group-create)`);
+    }
+    return work(now);
+  });
+}
+
 export function createGroup(ctx: TeamContext): Promise<string> {
   const { github, audit, team: teamSlug } = ctx;
   return changingGroup(ctx, async () => {
@@ -84,7 +102,7 @@ export function reported(error: unknown, say: (why: string) => string): AppError
 export function deleteGroup(ctx: TeamContext, { force }: { force: boolean }): Promise<string> {
   const { github, audit } = ctx;
   return changingGroup(ctx, () =>
-    onTeamGroup(ctx, async (group) => {
+    onManagedGroup(ctx, async (group) => {
       const runners = await github.org.groupRunners(group.id);
       if (runners.length > 0 && !force) {
         throw new AppError(

@@ -72,6 +72,8 @@ export interface TestAppOptions {
    * calls (test/api/org-access.test.ts tests it on)
    */
   requireOrgAccess?: boolean;
+  /** config `metrics` (port, address, token), as an operator would write it */
+  metricsConfig?: Record<string, unknown>;
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
@@ -126,6 +128,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
     },
     ...(options.redis ? { redis: options.redis } : {}),
     auth: { requireOrgAccess: options.requireOrgAccess ?? false },
+    ...(options.metricsConfig ? { metrics: options.metricsConfig } : {}),
   };
   return parseConfig(stringify(file), { source: "(test)", env: { ARM_PRIVATE_KEY: sim.appPrivateKey! } }).config;
 }

@@ -1,13 +1,19 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 
-const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** printable ASCII, no space at either end, 128 characters at most */
+const ACCEPTABLE_CLIENT_ID = /^[!-~](?:[ -~]{0,126}[!-~])?$/;
 
-/** Takes the caller's X-Request-Id when it is a sane token (so a trace can cross services), else makes one; answers it. */
+/**
+ * The service's own id for every request, always generated (so no caller can make two audit lines share an
+ * id, or pin an id to someone else's request), answered as X-Request-Id. A caller's X-Request-Id, when it is
+ * printable and short, is kept beside it as clientRequestId in the access log, errors and audit, so a trace
+ * can cross services; anything else a caller sends there is dropped.
+ */
 export const requestId: RequestHandler = (req, res, next) => {
   const given = req.get("x-request-id");
-  const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : randomUUID();
-  res.locals.requestId = id;
-  res.setHeader("X-Request-Id", id);
+  res.locals.requestId = randomUUID();
+  if (given !== undefined && ACCEPTABLE_CLIENT_ID.test(given)) res.locals.clientRequestId = given;
+  res.setHeader("X-Request-Id", res.locals.requestId);
   next();
 };

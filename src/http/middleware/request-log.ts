@@ -12,6 +12,7 @@ export function requestLog(log: Logger): RequestHandler {
       const status = res.statusCode;
       const line = {
         requestId: res.locals.requestId as string | undefined,
+        clientRequestId: res.locals.clientRequestId,
         method: req.method,
         // the path only: query strings are the caller's to keep out of our logs
         path: (req.originalUrl.split("?")[0] ?? "").slice(0, 200),
