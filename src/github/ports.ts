@@ -5,6 +5,7 @@
 import type { RepoPermission } from "../domain/permissions.js";
 import type { JitConfig, MintedToken, Repository, Runner, RunnerGroup } from "../domain/runner-group.js";
 import type { GitHubRoute } from "./github-calls.js";
+import type { GitHubBudget } from "./github-budget.js";
 
 export type { GitHubRoute } from "./github-calls.js";
 
@@ -33,6 +34,8 @@ export interface Lookup {
 export interface OrgGitHub {
   /** null when the user is not in the team, or the team does not exist (GitHub answers 404 to both) */
   teamMembership(teamSlug: string, login: string): Promise<TeamMembership | null>;
+  /** the membership a cache holds, without any GitHub call: null for a cached "none", undefined when no cache knows */
+  knownMembership?(teamSlug: string, login: string): TeamMembership | null | undefined;
   /**
    * the slug of the team's parent team (GitHub's nested teams); null for a team at the top of the hierarchy;
    * undefined when the team does not exist
@@ -76,6 +79,8 @@ export interface OrgGitHub {
 export interface UserGitHub {
   /** throws AppError UNAUTHENTICATED when GitHub refuses the token */
   whoAmI(token: string): Promise<Caller>;
+  /** the token's caller if a cache knows it, without any GitHub call; undefined when no cache does */
+  knownCaller?(token: string): Caller | undefined;
 }
 
 /** The GitHub answering: GitHub Enterprise Server names its release on every answer (server-version.ts). */
@@ -92,4 +97,6 @@ export interface GitHub {
   org: OrgGitHub;
   user: UserGitHub;
   server: GitHubServer;
+  /** the installation's budget as GitHub reports it (./github-budget.ts); left out by test doubles */
+  budget?: GitHubBudget;
 }
