@@ -43,8 +43,8 @@ export function sharedRefusalCounter(options: SharedRefusalCounterOptions): Refu
     degraded = true;
     options.log.warn(
       options.onError === "fail-open"
-        ? "refused calls: Redis cannot be used; counting in this replica's memory until it is back (redis.onError: fail-open)"
-        : "refused calls: Redis cannot be used; refusing requests with 503 until it is back (redis.onError: fail-closed)",
+        ? "refused calls are counted in this replica's memory while Redis is unusable (redis.onError: fail-open)"
+        : "refused calls cannot be checked while Redis is unusable: requests are refused with 503 (redis.onError: fail-closed)",
       { redis: options.redis.where, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
     );
   }
