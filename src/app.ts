@@ -22,7 +22,8 @@ import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
 import type { RequestDeadlines } from "./request-deadline.js";
 import type { RequestMeters } from "./request-meter.js";
-import { createRefusalBudget, type RefusalCounter } from "./http/middleware/refusal-budget.js";
+import { createRefusalBudget } from "./http/middleware/refusal-budget.js";
+import type { RefusalCounter } from "./refusal-counter.js";
 import type { Services } from "./services/index.js";
 
 export interface AppDeps {

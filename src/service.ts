@@ -16,7 +16,7 @@ import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
 import { createRequestMeters } from "./request-meter.js";
-import { memoryRefusalCounter, type RefusalCounter } from "./http/middleware/refusal-budget.js";
+import { memoryRefusalCounter, type RefusalCounter } from "./refusal-counter.js";
 import { startServer } from "./server.js";
 import { createKeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
@@ -148,7 +148,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     audit: ({ action, ...fields }) => log.info("audit", { audit: action, ...fields }),
     policy: config.policy,
   });
-  const services = { ...useCases, checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, useCases.checkGitHub) };
+  const services = { ...useCases, checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, () => useCases.checkGitHub()) };
   const app = createApp({
     services,
     deadlines,

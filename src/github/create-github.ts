@@ -128,8 +128,8 @@ function installationClient(GitHubOctokit: GitHubOctokit, policy: CallPolicy, op
   return () => {
     installation ??= app.getInstallationOctokit(options.installationId).then((o) => {
       // the installation's answers report the App's budget in the organization: only this client is watched
-      policy.watchBudget(o as unknown as Octokit);
-      return o as unknown as Octokit;
+      policy.watchBudget(o);
+      return o;
     });
     installation.catch(() => {
       installation = undefined;

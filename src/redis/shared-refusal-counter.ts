@@ -8,7 +8,7 @@
 import type { Clock } from "../clock.js";
 import type { RedisOnError } from "../config/schema.js";
 import { AppError } from "../domain/errors.js";
-import { memoryRefusalCounter, REFUSAL_WINDOW_MS, type RefusalCounter } from "../http/middleware/refusal-budget.js";
+import { memoryRefusalCounter, REFUSAL_WINDOW_MS, type RefusalCounter } from "../refusal-counter.js";
 import type { SharedRedis } from "./connection.js";
 import type { SharedStoreLog } from "./shared-rate-limit-store.js";
 

@@ -8,46 +8,13 @@
  * (a bad token's GET /user). Calls are counted, not requests: a refusal answered from the caches costs
  * GitHub nothing and is not counted, so a maintainer's repeated mistake does not lock them out.
  * Counted in Redis when `redis.url` is set (src/redis/shared-refusal-counter.ts), so replicas agree; in
- * this process's memory otherwise.
+ * this process's memory otherwise (src/refusal-counter.ts).
  */
-import { LRUCache } from "lru-cache";
-import type { Clock } from "../../clock.js";
 import { AppError } from "../../domain/errors.js";
+import type { RefusalCounter } from "../../refusal-counter.js";
 
 /** The statuses of a refused request, whose GitHub calls are charged to the caller. */
 export const REFUSED_STATUSES: ReadonlySet<number> = new Set([401, 403, 404, 409, 422]);
-
-/** The window refused calls are counted over. */
-export const REFUSAL_WINDOW_MS = 3_600_000;
-
-/** Calls counted per key over a fixed window that opens with the key's first charge (as GitHub's own). */
-export interface RefusalCounter {
-  add(key: string, calls: number): Promise<void>;
-  /** the calls counted in the key's window and the seconds until it ends; undefined when none */
-  get(key: string): Promise<{ calls: number; resetInSeconds: number } | undefined>;
-}
-
-/** In this process's memory, bounded (the least recently charged keys go first), on the injected clock. */
-export function memoryRefusalCounter(clock: Clock, maxKeys = 100_000): RefusalCounter {
-  const counts = new LRUCache<string, { calls: number }>({
-    max: maxKeys,
-    ttl: REFUSAL_WINDOW_MS,
-    perf: { now: () => clock.now().getTime() },
-  });
-  return {
-    add(key, calls) {
-      const current = counts.get(key);
-      if (current) current.calls += calls;
-      else counts.set(key, { calls });
-      return Promise.resolve();
-    },
-    get(key) {
-      const current = counts.get(key);
-      if (!current) return Promise.resolve(undefined);
-      return Promise.resolve({ calls: current.calls, resetInSeconds: Math.max(1, Math.ceil(counts.getRemainingTTL(key) / 1000)) });
-    },
-  };
-}
 
 export interface RefusalBudget {
   /** throws AppError RATE_LIMITED (429, Retry-After at the window's end) when the key is past the budget */
