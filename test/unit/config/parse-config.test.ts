@@ -138,6 +138,7 @@ describe("parseConfig: files written for the Go original", () => {
       rateLimit: 5,
       ipRateLimit: 100,
       tls: { enabled: false, certFile: "/etc/ssl/server.crt", keyFile: "/etc/ssl/server.key" },
+      githubBudget: { refusedCallsPerHour: 60, reserve: { percent: 10 } },
       shutdownGraceSeconds: 20,
     });
     assert.deepEqual(warnings, ["go-original.yml:24: environment: is not a known key; ignored"]);
