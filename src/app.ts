@@ -23,6 +23,9 @@ import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
 import type { RequestDeadlines } from "./request-deadline.js";
+import type { RequestMeters } from "./request-meter.js";
+import { createRefusalBudget } from "./http/middleware/refusal-budget.js";
+import type { RefusalCounter } from "./refusal-counter.js";
 import type { Services } from "./services/index.js";
 
 export interface AppDeps {
@@ -39,6 +42,10 @@ export interface AppDeps {
     userStore?: Store;
     addressStore?: Store;
   };
+  /** the refusal budget (config server.githubBudget.refusedCallsPerHour; 0 = none) and where it is counted */
+  refusals?: { perHour: number; counter: RefusalCounter };
+  /** each request's GitHub calls, counted by the call policy, for the refusal budget */
+  meters?: RequestMeters;
   /** largest JSON body accepted */
   bodyLimit?: string;
   /** the shared rate-limit store, when configured: /readyz reports it, following its onError policy */
@@ -109,6 +116,11 @@ export function createApp(deps: AppDeps): Express {
       services: deps.services,
       deadlines: deps.deadlines,
       admitCaller: perUserLimit(limit(deps.rateLimit.perUser, deps.rateLimit.userStore, "user")),
+      meters: deps.meters,
+      refusals:
+        deps.refusals && deps.refusals.perHour > 0
+          ? createRefusalBudget({ ...deps.refusals, onLimited: () => deps.metrics?.rateLimited("refusals") })
+          : undefined,
     }),
   );
   app.use(notFound);

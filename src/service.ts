@@ -16,6 +16,8 @@ import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
+import { createRequestMeters } from "./request-meter.js";
+import { memoryRefusalCounter, type RefusalCounter } from "./refusal-counter.js";
 import { startServer } from "./server.js";
 import { createKeyedLock, type KeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
@@ -73,6 +75,25 @@ function warnOfLessSafePolicies(policy: Config["policy"], log: { warn(message: s
   }
 }
 
+/**
+ * /readyz asks GitHub (an installation token) at most once in this long, whatever the number of probes:
+ * every replica's kubelet probes every few seconds, and each probe would otherwise be a call on the App.
+ */
+const READY_CHECK_INTERVAL_MS = 5000;
+
+/** `check`, run at most once per `intervalMs` (on `clock`); callers in between share its last result. */
+function atMostEvery(intervalMs: number, clock: Clock, check: () => Promise<void>): () => Promise<void> {
+  let last: { at: number; result: Promise<void> } | undefined;
+  return () => {
+    const now = clock.now().getTime();
+    if (last !== undefined && now - last.at < intervalMs && now >= last.at) return last.result;
+    const result = check();
+    result.catch(() => undefined);
+    last = { at: now, result };
+    return result;
+  };
+}
+
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
@@ -80,6 +101,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const metrics = options.metrics ?? createMetrics();
   const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
   const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);
+  const meters = createRequestMeters();
+  const clock = options.clock ?? systemClock;
   const github = withCaches(
     createGitHub({
       org: config.org,
@@ -93,12 +116,15 @@ export async function startService(config: Config, options: ServiceOptions = {})
       retries: config.github.retries,
       onGitHubCall: metrics.githubCall,
       requireOrgAccess: config.auth.requireOrgAccess,
+      meters,
+      reserve: config.server.githubBudget.reserve,
+      clock,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...githubTimings,
     }),
     {
       ...config.cache,
-      clock: options.clock ?? systemClock,
+      clock,
       onLookup: (cache, result) => (result === "hit" ? metrics.cacheHit(cache) : metrics.cacheMiss(cache)),
     },
   );
@@ -109,12 +135,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let redis: SharedRedis | undefined;
   let stores: { userStore?: SharedRateLimitStore; addressStore?: SharedRateLimitStore } = {};
   let locks: KeyedLock = createKeyedLock();
+  let refusalCounter: RefusalCounter = memoryRefusalCounter(clock);
   if (config.redis.url !== undefined) {
     // Loaded only when configured: the Redis client is memory that a lone replica never uses.
-    const [{ connectRedis }, { SharedRateLimitStore }, { createSharedGroupLock }] = await Promise.all([
+    const [{ connectRedis }, { SharedRateLimitStore }, { createSharedGroupLock }, { sharedRefusalCounter }] = await Promise.all([
       import("./redis/connection.js"),
       import("./redis/shared-rate-limit-store.js"),
       import("./redis/shared-group-lock.js"),
+      import("./redis/shared-refusal-counter.js"),
     ]);
     const connected = await connectRedis({ ...config.redis, url: config.redis.url }, log);
     redis = connected;
@@ -133,17 +161,21 @@ export async function startService(config: Config, options: ServiceOptions = {})
       onError: config.redis.onError,
       log,
     });
+    refusalCounter = sharedRefusalCounter({ redis: connected, prefix: "arm:refused:", onError: config.redis.onError, clock, log });
   }
 
-  const services = createServices({
+  const useCases = createServices({
     github,
     locks,
     audit: ({ action, ...fields }) => log.info("audit", { audit: action, ...fields }),
     policy: config.policy,
   });
+  const services = { ...useCases, checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, () => useCases.checkGitHub()) };
   const app = createApp({
     services,
     deadlines,
+    meters,
+    refusals: { perHour: config.server.githubBudget.refusedCallsPerHour, counter: refusalCounter },
     log,
     rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit, ...stores },
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),

@@ -48,6 +48,13 @@ export interface Config {
     tls: { enabled: boolean; certFile?: string; keyFile?: string; clientCAFile?: string };
     /** on SIGTERM, how long requests in flight may take to finish before their connections are cut */
     shutdownGraceSeconds: number;
+    /** how the App installation's GitHub budget is protected (README, "Security") */
+    githubBudget: {
+      /** GitHub calls a caller's refused requests may cost in an hour before they are answered 429 without any; 0 = no limit */
+      refusedCallsPerHour: number;
+      /** below this much of GitHub's limit, only callers known as active maintainers of the team named spend calls */
+      reserve: { percent: number } | { calls: number };
+    };
   };
   github: {
     /** the most one caller request may wait on GitHub in total, all its GitHub calls and retries included */
@@ -305,6 +312,42 @@ const logging = z
   })
   .transform(({ compress, compression, ...rest }) => ({ ...rest, compress: compress ?? compression ?? false }));
 
+const RESERVE_EXPECTED = 'expected a share of GitHub\'s limit ("10%") or a whole number of calls, 0 or more';
+/**
+ * The GitHub budget's guard. 60 refused calls an hour: a maintainer's mistakes (a mistyped team, a repository
+ * the team may not use) cost one or two calls each and are then answered from the caches at no cost, so 60 is
+ * far more than honest use needs, while one hostile account costs at most ~1 % of a 5 000-an-hour installation.
+ * The reserve, 10 %: enough for every team's maintainers to keep working for the rest of GitHub's hour.
+ */
+const githubBudget = z
+  .object(
+    {
+      refusedCallsPerHour: integer("expected a whole number of calls, 0 or more (0 = no limit)", 0).default(60),
+      reserve: z
+        .preprocess(
+          (v) => {
+            if (typeof v !== "string") return v;
+            const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(v);
+            if (percent) return { percent: Number(percent[1]) };
+            return /^\s*\d+\s*$/.test(v) ? Number(v) : v;
+          },
+          z.union(
+            [
+              z.object({ percent: z.number().min(0).max(100) }),
+              z
+                .number()
+                .refine((n) => Number.isSafeInteger(n) && n >= 0)
+                .transform((calls) => ({ calls })),
+            ],
+            { error: RESERVE_EXPECTED },
+          ),
+        )
+        .default({ percent: 10 }),
+    },
+    { error: MAPPING },
+  )
+  .prefault({});
+
 const DEFAULT_RATE_LIMIT = 10;
 const EXPECTED_RATE = "expected a number of requests per second greater than 0 (fractions allowed, e.g. 0.5)";
 
@@ -319,6 +362,7 @@ const server = z.object(
     tls: tlsSchema.prefault({}),
     // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 by default): finish before that.
     shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
+    githubBudget,
   },
   { error: MAPPING },
 );

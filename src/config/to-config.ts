@@ -36,6 +36,7 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
         ...(server.tls.clientCAFile !== undefined && { clientCAFile: server.tls.clientCAFile }),
       },
       shutdownGraceSeconds: server.shutdownGraceSeconds,
+      githubBudget: { refusedCallsPerHour: server.githubBudget.refusedCallsPerHour, reserve: { ...server.githubBudget.reserve } },
     },
     github: { ...file.github },
     cache: {

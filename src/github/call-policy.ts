@@ -23,13 +23,20 @@
  *   off than one left waiting in a queue of ours.
  * - Counting: one debug line and one `onGitHubCall` per call (not per attempt): the route template (never
  *   a token, never a query string), the status ("timeout" or "failed" when there was no answer), the
- *   duration and x-ratelimit-remaining.
+ *   duration and x-ratelimit-remaining. Every attempt sent is also charged to the caller request that
+ *   caused it (src/request-meter.ts), for the refusal budget.
+ * - The installation's budget (./github-budget.ts): `watchBudget` is put on the installation client only.
+ *   Every answer's x-ratelimit-* is read; once GitHub says stop (exhausted, or a secondary limit) no call
+ *   is sent until the time it named, and the caller has 503 with that Retry-After at once.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Octokit } from "@octokit/rest";
 import pRetry from "p-retry";
+import type { Clock } from "../clock.js";
 import { remainingMs, soonerThanIn, type Deadline, type RequestDeadlines } from "../request-deadline.js";
+import type { RequestMeters } from "../request-meter.js";
+import type { BudgetWatch } from "./github-budget.js";
 import { isRateLimit, isRequestError, isTimeout, retryAfterSeconds } from "./to-app-error.js";
 
 export interface GitHubLog {
@@ -62,6 +69,12 @@ export interface CallPolicyOptions {
   retryAfterUnitMs: number;
   log: GitHubLog;
   onGitHubCall?: GitHubCallListener | undefined;
+  /** the call meter of the caller request being served, if any: every attempt sent is charged to it */
+  meters?: RequestMeters | undefined;
+  /** the installation's budget, read from its answers (watchBudget) */
+  budget?: BudgetWatch | undefined;
+  /** "now" for GitHub's reset times (the simulator's clock in tests) */
+  clock?: Clock | undefined;
 }
 
 export interface CallPolicy {
@@ -69,6 +82,8 @@ export interface CallPolicy {
   plugin: (octokit: Pick<Octokit, "hook">) => Record<string, never>;
   /** `options.fetch` under the deadline of the call it serves: Octokit's `request.fetch`. */
   fetch: typeof globalThis.fetch;
+  /** Puts the budget's gate and watch on one client: the installation's (its answers report the App's budget). */
+  watchBudget: (octokit: Pick<Octokit, "hook">) => void;
 }
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE"]);
@@ -184,7 +199,7 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
     state: CallState,
   ): Promise<R> {
     try {
-      return await sendOnce(send, state);
+      return await sendOnce(send, state, options.meters);
     } catch (error) {
       const limit = rateLimitOf(error);
       if (!limit) throw error;
@@ -223,11 +238,33 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
       return {};
     },
     fetch: fetchUnderDeadline,
+    watchBudget: (octokit) => {
+      const budget = options.budget;
+      if (!budget) return;
+      const nowMs = () => (options.clock ?? { now: () => new Date() }).now().getTime();
+      // Outside the call policy's own wrap: a rate-limited call may be waited out once (briefly) inside it.
+      octokit.hook.wrap("request", async (send, requestOptions) => {
+        budget.gate();
+        try {
+          const answer = await send(requestOptions);
+          budget.observe(answer.headers);
+          return answer;
+        } catch (error) {
+          if (isRequestError(error) && error.response) {
+            budget.observe(error.response.headers);
+            if (isRateLimit(error)) budget.stop(retryAfterSeconds(error.response.headers, nowMs()));
+          }
+          throw error;
+        }
+      });
+    },
   };
 }
 
-async function sendOnce<R>(send: () => Promise<R>, state: CallState): Promise<R> {
+async function sendOnce<R>(send: () => Promise<R>, state: CallState, meters: RequestMeters | undefined): Promise<R> {
   state.attempts++;
+  const meter = meters?.current();
+  if (meter) meter.calls++;
   const started = performance.now();
   try {
     return await send();

@@ -7,8 +7,11 @@
 import { App } from "@octokit/app";
 import { Octokit } from "@octokit/rest";
 import { AppError } from "../domain/errors.js";
+import { systemClock, type Clock } from "../clock.js";
 import type { RequestDeadlines } from "../request-deadline.js";
-import { createCallPolicy, type GitHubCallListener, type GitHubLog } from "./call-policy.js";
+import type { RequestMeters } from "../request-meter.js";
+import { createCallPolicy, type CallPolicy, type GitHubCallListener, type GitHubLog } from "./call-policy.js";
+import { createBudgetWatch, type BudgetReserve } from "./github-budget.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
 import { createServerVersion, type ServerVersionLog } from "./server-version.js";
@@ -46,6 +49,12 @@ export interface GitHubOptions {
    * that token and counts its owner as an active member (GET /user/memberships/orgs/{org})
    */
   requireOrgAccess?: boolean;
+  /** every call sent is charged to the caller request being served (the refusal budget) */
+  meters?: RequestMeters;
+  /** below this much of the installation's budget, only known maintainers spend it (config server.githubBudget.reserve) */
+  reserve?: BudgetReserve;
+  /** "now" for GitHub's reset times; the system's unless a test moves time by hand */
+  clock?: Clock;
 }
 
 /** The REST API version we are written against. GitHub's 2026-03-10 version has breaking changes. */
@@ -53,29 +62,7 @@ const API_VERSION = "2022-11-28";
 
 export function createGitHub(options: GitHubOptions): GitHub {
   const serverVersion = createServerVersion(options.log);
-  const GitHubOctokit = octokitClass(options, serverVersion.plugin);
-  return {
-    org: orgGitHub(installationClient(GitHubOctokit, options), options.org),
-    // A client per caller costs only its construction: the policy keeps no state per client.
-    user: {
-      whoAmI: async (token) => {
-        const octokit = new GitHubOctokit({ auth: token });
-        const caller = await whoAmI(octokit);
-        if (options.requireOrgAccess) await requireOrgAccess(octokit, options.org, caller);
-        return caller;
-      },
-    },
-    server: serverVersion.server,
-  };
-}
-
-type GitHubOctokit = ReturnType<typeof octokitClass>;
-
-/**
- * Octokit with every call under the call policy, every answer read for the server's release
- * (server-version.ts), and everything a call needs as defaults.
- */
-function octokitClass(options: GitHubOptions, serverVersionPlugin: ReturnType<typeof createServerVersion>["plugin"]) {
+  const budget = createBudgetWatch({ clock: options.clock ?? systemClock, reserve: options.reserve ?? { percent: 10 } });
   const policy = createCallPolicy({
     fetch: options.fetch ?? globalThis.fetch,
     deadlines: options.deadlines,
@@ -86,7 +73,38 @@ function octokitClass(options: GitHubOptions, serverVersionPlugin: ReturnType<ty
     retryAfterUnitMs: options.retryAfterUnitMs ?? 1000,
     log: options.log,
     onGitHubCall: options.onGitHubCall,
+    meters: options.meters,
+    budget,
+    clock: options.clock,
   });
+  const GitHubOctokit = octokitClass(policy, options, serverVersion.plugin);
+  return {
+    org: orgGitHub(installationClient(GitHubOctokit, policy, options), options.org),
+    // A client per caller costs only its construction: the policy keeps no state per client.
+    user: {
+      whoAmI: async (token) => {
+        const octokit = new GitHubOctokit({ auth: token });
+        const caller = await whoAmI(octokit);
+        if (options.requireOrgAccess) await requireOrgAccess(octokit, options.org, caller);
+        return caller;
+      },
+    },
+    server: serverVersion.server,
+    budget,
+  };
+}
+
+type GitHubOctokit = ReturnType<typeof octokitClass>;
+
+/**
+ * Octokit with every call under the call policy, every answer read for the server's release
+ * (server-version.ts), and everything a call needs as defaults.
+ */
+function octokitClass(
+  policy: CallPolicy,
+  options: Pick<GitHubOptions, "log" | "baseUrl">,
+  serverVersionPlugin: ReturnType<typeof createServerVersion>["plugin"],
+) {
   const log = octokitLog(options.log);
   return Octokit.plugin(policy.plugin, serverVersionPlugin).defaults({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
@@ -116,11 +134,15 @@ function octokitLog(log: GitHubLog) {
  * One installation client for the process: @octokit/auth-app mints its token, caches it, and mints
  * another before it expires. A failure to build it is not kept: the next call tries again.
  */
-function installationClient(GitHubOctokit: GitHubOctokit, options: GitHubOptions): () => Promise<Octokit> {
+function installationClient(GitHubOctokit: GitHubOctokit, policy: CallPolicy, options: GitHubOptions): () => Promise<Octokit> {
   const app = new App({ appId: options.appId, privateKey: options.privateKeyPem, Octokit: GitHubOctokit });
   let installation: Promise<Octokit> | undefined;
   return () => {
-    installation ??= app.getInstallationOctokit(options.installationId).then((o) => o as unknown as Octokit);
+    installation ??= app.getInstallationOctokit(options.installationId).then((o) => {
+      // the installation's answers report the App's budget in the organization: only this client is watched
+      policy.watchBudget(o);
+      return o;
+    });
     installation.catch(() => {
       installation = undefined;
     });

@@ -5,6 +5,7 @@
 import type { RepoPermission } from "../domain/permissions.js";
 import type { JitConfig, MintedToken, Repository, Runner, RunnerGroup } from "../domain/runner-group.js";
 import type { GitHubRoute } from "./github-calls.js";
+import type { GitHubBudget } from "./github-budget.js";
 
 export type { GitHubRoute } from "./github-calls.js";
 
@@ -33,6 +34,8 @@ export interface Lookup {
 export interface OrgGitHub {
   /** null when the user is not in the team, or the team does not exist (GitHub answers 404 to both) */
   teamMembership(teamSlug: string, login: string): Promise<TeamMembership | null>;
+  /** the membership a cache holds, without any GitHub call: null for a cached "none", undefined when no cache knows */
+  knownMembership?(teamSlug: string, login: string): TeamMembership | null | undefined;
   /**
    * the slug of the team's parent team (GitHub's nested teams); null for a team at the top of the hierarchy;
    * undefined when the team does not exist
@@ -81,6 +84,8 @@ export interface UserGitHub {
    * when the organization refuses it (SAML SSO, OAuth app restrictions) or its owner is not an active member
    */
   whoAmI(token: string): Promise<Caller>;
+  /** the token's caller if a cache knows it, without any GitHub call; undefined when no cache does */
+  knownCaller?(token: string): Caller | undefined;
 }
 
 /** The GitHub answering: GitHub Enterprise Server names its release on every answer (server-version.ts). */
@@ -97,4 +102,6 @@ export interface GitHub {
   org: OrgGitHub;
   user: UserGitHub;
   server: GitHubServer;
+  /** the installation's budget as GitHub reports it (./github-budget.ts); left out by test doubles */
+  budget?: GitHubBudget;
 }

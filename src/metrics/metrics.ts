@@ -18,7 +18,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
-export type LimiterName = "user" | "address";
+export type LimiterName = "user" | "address" | "refusals";
 
 export interface Metrics {
   /** the Content-Type of render()'s text */
@@ -113,12 +113,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   });
   const rateLimited = new Counter({
     name: "arm_rate_limited_total",
-    help: "Requests refused with 429, by limiter (user or address)",
+    help: "Requests refused with 429, by limiter (user, address, or refusals: the refusal budget)",
     labelNames: ["limiter"] as const,
     registers: [registry],
   });
   // Both limiters appear at 0 from the start, so that rate() works before the first refusal.
-  for (const limiter of ["user", "address"] as const) rateLimited.labels(limiter).inc(0);
+  for (const limiter of ["user", "address", "refusals"] as const) rateLimited.labels(limiter).inc(0);
 
   return {
     registry,

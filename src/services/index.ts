@@ -2,7 +2,8 @@
  * createServices(deps) → the use cases, built once with their dependencies. Each use case is whole: it
  * takes the caller's token, the team and its input, and does everything its rule needs, in order:
  *
- *   identify the caller (GET /user with their token) → admit them (the transport's per-caller limit)
+ *   screen the caller (the transport's refusal budget, and GitHub's own budget, before any call; see
+ *   ./budget.ts) → identify the caller (GET /user with their token) → admit them (the transport's per-caller limit)
  *   → the team may use the service (policy.teams.allow) → check they actively maintain it → the team
  *   is a child team of policy.teams.parent → act on GitHub
  *   → write the audit trail.
@@ -12,6 +13,7 @@
 import type { Caller, GitHub } from "../github/ports.js";
 import { AppError } from "../domain/errors.js";
 import { requireTeamAccess } from "./access.js";
+import { requireGitHubBudget } from "./budget.js";
 import type { Audit, Policy, TeamContext } from "./context.js";
 import type { KeyedLock } from "./group-lock.js";
 import { addRepos, removeRepos, setRepos } from "./group-repos.js";
@@ -61,6 +63,11 @@ export interface CallerRequest<Input = NoInput> {
    * is known and before any GitHub call is made on their behalf; it throws to refuse.
    */
   admit?: (caller: Caller) => Promise<void>;
+  /**
+   * The transport's check before anything is asked of GitHub (the refusal budget), given the caller when a
+   * cache already knows the token's owner; it throws to refuse, and so costs GitHub no call.
+   */
+  screen?: (known: Caller | undefined) => Promise<void>;
 }
 
 /** The input of a use case that needs nothing beyond the team. */
@@ -93,6 +100,9 @@ export function createServices(deps: ServiceDeps): Services {
   const asMaintainer =
     <Input, Output>(act: (ctx: TeamContext, input: Input) => Promise<Output>): UseCase<Input, Output> =>
     async (request) => {
+      const known = deps.github.user.knownCaller?.(request.token);
+      await request.screen?.(known);
+      requireGitHubBudget(deps.github, known, request.team);
       const caller = await deps.github.user.whoAmI(request.token);
       await request.admit?.(caller);
       await requireTeamAccess(deps.github, deps.policy, caller, request.team);

@@ -121,11 +121,6 @@ describe("retries: only where repeating is safe", () => {
 
   test("when GitHub answers 429 without the secondary-limit wording, or another 4xx, then nothing is retried", async (t) => {
     const app = await startResilient(t, { seed: seedWithPlatformGroup() });
-    app.sim.faults.failNext(ROUTE.groups, { status: 429, headers: { "retry-after": "30" } });
-    const limited = await app.call("GET", "/api/v1/group-list", platform);
-    assert.equal(limited.status, 503);
-    assert.equal(limited.headers.get("retry-after"), "30");
-    assert.equal(app.sim.calls(ROUTE.groups), 1);
     app.sim.faults.failNext(ROUTE.groups, {
       status: 422,
       body: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest" },
@@ -133,6 +128,14 @@ describe("retries: only where repeating is safe", () => {
     const refused = await app.call("GET", "/api/v1/group-list", platform);
     assert.equal(refused.status, 502);
     assert.match(refused.body.Error, /GitHub answered 422 while looking up runner groups: Validation Failed/);
+    assert.equal(app.sim.calls(ROUTE.groups), 1);
+    app.sim.faults.failNext(ROUTE.groups, { status: 429, headers: { "retry-after": "30" } });
+    const limited = await app.call("GET", "/api/v1/group-list", platform);
+    assert.equal(limited.status, 503);
+    assert.equal(limited.headers.get("retry-after"), "30");
+    assert.equal(app.sim.calls(ROUTE.groups), 2);
+    // and nothing more is sent until GitHub's Retry-After has passed (src/github/github-budget.ts)
+    assert.equal((await app.call("GET", "/api/v1/group-list", platform)).status, 503);
     assert.equal(app.sim.calls(ROUTE.groups), 2);
   });
 });
@@ -190,15 +193,19 @@ describe("rate limits", () => {
 
   test("when the App's primary rate limit is exhausted, then 503 with Retry-After until GitHub's reset, and no retry", async (t) => {
     const app = await startResilient(t, { simulator: { rateLimitPerHour: 3 } });
-    // installation calls: membership, mint; then membership (the third and last of the hour), mint refused
+    // installation calls: membership, mint; then membership (the third and last of the hour, x-ratelimit-remaining: 0),
+    // and the mint is not sent: GitHub would refuse it (src/github/github-budget.ts)
     assert.equal((await app.call("GET", "/api/v1/token-register", platform)).status, 200);
     const { status, headers, body, ms } = await timed(app.call("GET", "/api/v1/token-register", platform));
     assert.equal(status, 503);
-    assert.match(body.Error, /GitHub's rate limit for this App is exhausted \(while creating a runner registration token\)/);
+    assert.match(body.Error, /GitHub's rate limit for this App is exhausted; no call is made to GitHub until it resets/);
     const retryAfter = Number(headers.get("retry-after"));
     assert.ok(retryAfter > 3_500 && retryAfter <= 3_601, `Retry-After: ${retryAfter}`);
     assert.ok(ms < 2_000);
-    assert.equal(app.sim.calls(ROUTE.registrationToken), 2);
+    assert.equal(app.sim.calls(ROUTE.registrationToken), 1);
+    // nobody's request reaches GitHub until its reset
+    assert.equal((await app.call("GET", "/api/v1/token-register", platform)).status, 503);
+    assert.equal(app.sim.calls(ROUTE.registrationToken), 1);
   });
 });
 
@@ -263,7 +270,11 @@ describe("the App's credentials refused", () => {
     const refused = await app.call("GET", "/api/v1/token-register", platform);
     assert.deepEqual([refused.status, refused.body.Code], [503, 503]);
     assert.match(refused.body.Error, /GitHub refused the App's credentials/);
+    t.mock.timers.enable({ apis: ["Date"], now: Date.now() });
     assert.equal((await app.call("GET", "/readyz")).status, 503);
+    // /readyz asks GitHub at most once every 5 s, whatever the number of probes
+    assert.equal((await app.call("GET", "/readyz")).status, 503);
+    t.mock.timers.tick(5_000);
     assert.equal((await app.call("GET", "/readyz")).status, 200);
     assert.equal((await app.call("GET", "/api/v1/token-register", platform)).status, 200);
   });
@@ -281,6 +292,7 @@ describe("the App's credentials refused", () => {
     // the fresh token is refused too: the App's credentials are
     app.sim.faults.failNext(ROUTE.accessToken, { status: 401 });
     assert.equal((await app.call("GET", "/readyz")).status, 503);
+    t.mock.timers.tick(5_000); // /readyz asks GitHub at most once every 5 s
     assert.equal((await app.call("GET", "/readyz")).status, 200);
     assert.equal((await app.call("GET", "/api/v1/token-register", platform)).status, 200);
     assert.equal(app.sim.calls(ROUTE.accessToken), 3);

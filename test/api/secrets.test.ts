@@ -131,7 +131,10 @@ describe("secrets", () => {
     app.sim.faults.dropNext(register, 2);
     assert.equal((await call("dropped connection", "POST", "/api/v1/token-register", alice({}))).status, 502);
     app.sim.faults.secondaryRateLimitNext(register, { retryAfterSeconds: 60 });
+    t.mock.timers.enable({ apis: ["Date"], now: Date.now() });
     assert.equal((await call("secondary rate limit", "POST", "/api/v1/token-register", alice({}))).status, 503);
+    // no call is made to GitHub until its Retry-After has passed (src/github/github-budget.ts)
+    t.mock.timers.tick(61_000);
     app.sim.faults.delayNext(register, 5_000);
     assert.equal((await call("timeout", "POST", "/api/v1/token-register", alice({}))).status, 504);
     assert.equal((await call("a later success", "POST", "/api/v1/token-register", alice({}))).status, 200);

@@ -74,6 +74,8 @@ export interface TestAppOptions {
   requireOrgAccess?: boolean;
   /** config `metrics` (port, address, token), as an operator would write it */
   metricsConfig?: Record<string, unknown>;
+  /** config server.githubBudget (refusedCallsPerHour, reserve); the schema's defaults unless given */
+  githubBudget?: { refusedCallsPerHour?: number; reserve?: string | number };
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
@@ -114,6 +116,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
       rateLimit: options.rateLimit?.perUser ?? 1000,
       ipRateLimit: options.rateLimit?.perAddress ?? 10_000,
       tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile },
+      ...(options.githubBudget ? { githubBudget: options.githubBudget } : {}),
     },
     github: { retries },
     cache: { ...NO_CACHES, ...options.cache },

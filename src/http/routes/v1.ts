@@ -5,11 +5,15 @@
  * renders the answer. Parsing comes first, so bad input is refused before GitHub is asked anything.
  */
 import { Router, type RequestHandler } from "express";
+import { ipKeyGenerator } from "express-rate-limit";
+import { AppError } from "../../domain/errors.js";
 import type { RequestDeadlines } from "../../request-deadline.js";
+import type { CallMeter, RequestMeters } from "../../request-meter.js";
 import type { CallerRequest, Services } from "../../services/index.js";
 import { sendSuccess } from "../envelope.js";
 import type { CallerAdmission } from "../middleware/rate-limit.js";
 import { onlyMethods } from "../middleware/only-methods.js";
+import { refusalKey, REFUSED_STATUSES, type RefusalBudget } from "../middleware/refusal-budget.js";
 import { parseAuthorization, parseV1Request, type V1RouteName } from "../parse.js";
 
 export interface V1Deps {
@@ -18,6 +22,10 @@ export interface V1Deps {
   deadlines: RequestDeadlines;
   /** the per-user rate limit, run by the use case once it knows the caller */
   admitCaller: CallerAdmission;
+  /** the GitHub calls of refused requests, charged per caller (../middleware/refusal-budget.ts) */
+  refusals?: RefusalBudget | undefined;
+  /** each request's GitHub calls, counted by the call policy */
+  meters?: RequestMeters | undefined;
 }
 
 interface V1Route {
@@ -69,19 +77,40 @@ export function v1Router(deps: V1Deps): Router {
         const { team, ...input } = parseV1Request(path, req);
         res.locals.team = team;
         const token = parseAuthorization(req.get("authorization"));
-        const result = await deps.deadlines.within(() =>
-          useCase({
-            token,
-            team,
-            input,
-            requestId: res.locals.requestId,
-            ...(res.locals.clientRequestId === undefined ? {} : { clientRequestId: res.locals.clientRequestId }),
-            admit: (caller) => {
-              res.locals.caller = caller;
-              return deps.admitCaller(req, res, caller.login);
-            },
-          }),
-        );
+        const refusals = deps.refusals;
+        const address = req.ip === undefined ? undefined : ipKeyGenerator(req.ip);
+        let screened: string | undefined;
+        const meter: CallMeter = { calls: 0 };
+        const work = () =>
+          deps.deadlines.within(() =>
+            useCase({
+              token,
+              team,
+              input,
+              requestId: res.locals.requestId,
+              ...(res.locals.clientRequestId === undefined ? {} : { clientRequestId: res.locals.clientRequestId }),
+              screen: async (known) => {
+                screened = refusalKey(known?.login, address);
+                await refusals?.check(screened);
+              },
+              admit: async (caller) => {
+                res.locals.caller = caller;
+                const key = refusalKey(caller.login, address);
+                if (key !== screened) await refusals?.check(key);
+                return deps.admitCaller(req, res, caller.login);
+              },
+            }),
+          );
+        let result: unknown;
+        try {
+          result = await (deps.meters ? deps.meters.within(meter, work) : work());
+        } catch (error) {
+          // a refused request's GitHub calls are charged to whoever caused them
+          if (refusals && error instanceof AppError && REFUSED_STATUSES.has(error.status) && meter.calls > 0) {
+            await refusals.charge(refusalKey(res.locals.caller?.login, address), meter.calls);
+          }
+          throw error;
+        }
         sendSuccess(res, result);
       };
       router.all(`/${path}`, onlyMethods(route.methods), handle);

@@ -15,7 +15,15 @@ describe("parseConfig: files that are valid", () => {
       privateKeyPem: PKCS1,
       baseUrl: "https://ghe.example.com/api/v3",
       logging: { compress: true, ephemeral: true, level: "debug", logDirectory: "/srv/logs", maxAgeDays: 7, maxBackups: 10, maxSizeMB: 50 },
-      server: { address: "127.0.0.1", port: 9443, rateLimit: 2.5, ipRateLimit: 40, tls: { enabled: false }, shutdownGraceSeconds: 5 },
+      server: {
+        address: "127.0.0.1",
+        port: 9443,
+        rateLimit: 2.5,
+        ipRateLimit: 40,
+        tls: { enabled: false },
+        shutdownGraceSeconds: 5,
+        githubBudget: { refusedCallsPerHour: 60, reserve: { percent: 10 } },
+      },
       github: { timeoutSeconds: 12, callTimeoutSeconds: 4, retries: 1 },
       cache: {
         identity: { ttlSeconds: 30, maxEntries: 100 },
@@ -131,6 +139,7 @@ describe("parseConfig: files written for the Go original", () => {
       rateLimit: 5,
       ipRateLimit: 100,
       tls: { enabled: false, certFile: "/etc/ssl/server.crt", keyFile: "/etc/ssl/server.key" },
+      githubBudget: { refusedCallsPerHour: 60, reserve: { percent: 10 } },
       shutdownGraceSeconds: 20,
     });
     assert.deepEqual(warnings, ["go-original.yml:24: environment: is not a known key; ignored"]);
