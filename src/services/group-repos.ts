@@ -78,16 +78,20 @@ export function addRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
   return changingGroup(ctx, () => {
     // The permission check and the group lookup are independent: they run in parallel.
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
-    return onManagedGroup(ctx, async (group) => {
-      const ids = await allowed;
-      await applyEach(
-        ids,
-        "added",
-        (id) => github.org.addGroupRepository(group.id, id),
-        (name, id) => audit("runner-group.repository-added", { groupId: group.id, repository: name, repositoryId: id }),
-      );
-      return "Successfully added repositories to runner group";
-    });
+    return onManagedGroup(
+      ctx,
+      async (group) => {
+        const ids = await allowed;
+        await applyEach(
+          ids,
+          "added",
+          (id) => github.org.addGroupRepository(group.id, id),
+          (name, id) => audit("runner-group.repository-added", { groupId: group.id, repository: name, repositoryId: id }),
+        );
+        return "Successfully added repositories to runner group";
+      },
+      { after: allowed },
+    );
   });
 }
 
@@ -96,12 +100,16 @@ export function setRepos(ctx: TeamContext, { repos: names }: { repos: string[] }
   const { github, audit, policy, team: teamSlug } = ctx;
   return changingGroup(ctx, () => {
     const allowed = inParallel(allowedRepositoryIds(github, policy, teamSlug, names));
-    return onManagedGroup(ctx, async (group) => {
-      const ids = await allowed;
-      await github.org.setGroupRepositories(group.id, [...ids.values()]);
-      audit("runner-group.repositories-set", { groupId: group.id, repositories: [...ids.keys()] });
-      return "Successfully added repositories to runner group";
-    });
+    return onManagedGroup(
+      ctx,
+      async (group) => {
+        const ids = await allowed;
+        await github.org.setGroupRepositories(group.id, [...ids.values()]);
+        audit("runner-group.repositories-set", { groupId: group.id, repositories: [...ids.keys()] });
+        return "Successfully added repositories to runner group";
+      },
+      { after: allowed },
+    );
   });
 }
 

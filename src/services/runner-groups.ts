@@ -47,9 +47,16 @@ export async function onTeamGroup<T>(ctx: TeamContext, work: (group: RunnerGroup
  * managed one is answered as no group (404), and `onTeamGroup` looks the managed name up afresh. One GitHub
  * call, next to a change that costs at least one; token minting and runner-jitconfig do not pay it.
  */
-export function onManagedGroup<T>(ctx: TeamContext, work: (group: RunnerGroup) => Promise<T>): Promise<T> {
+export function onManagedGroup<T>(
+  ctx: TeamContext,
+  work: (group: RunnerGroup) => Promise<T>,
+  options: { after?: Promise<unknown> } = {},
+): Promise<T> {
   const name = groupNameForTeam(ctx.policy.groupPrefix, ctx.team);
   return onTeamGroup(ctx, async (group) => {
+    // `after`: a check that may refuse the change (the repositories' permissions) settles first, so that a
+    // refused change does not spend the re-read (the App's budget is shared: issue 13)
+    await options.after;
     const now = await ctx.github.org.runnerGroup(group.id);
     if (!now || isNeverManaged(now) || now.name.toLowerCase() !== name.toLowerCase()) {
       throw new AppError("RUNNER_GROUP_NOT_FOUND", `Runner group not found: ${name} (create it with group-create)`);
