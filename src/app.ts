@@ -17,6 +17,7 @@ import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { specRoutes } from "./http/openapi.js";
+import { expressTrustProxy, type TrustProxy } from "./http/trust-proxy.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
@@ -45,6 +46,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** false when /metrics has a listener of its own (config metrics.port); this app then answers 404 there */
   metricsRoute?: boolean;
+  /** config server.trustProxy: whose X-Forwarded-For decides req.ip; none when left out */
+  trustProxy?: TrustProxy;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -55,8 +58,10 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  // No proxy's X-Forwarded-For is believed: the client address is the socket's.
-  app.set("trust proxy", false);
+  // The client address (req.ip: per-address limit, access log, audit) is the socket's, unless server.trustProxy
+  // names the proxies whose X-Forwarded-For is believed: a hop count or their CIDRs, never `true`, which would let
+  // any client choose its own address (express-rate-limit refuses it too: ERR_ERL_PERMISSIVE_TRUST_PROXY).
+  app.set("trust proxy", expressTrustProxy(deps.trustProxy));
   app.set("query parser", "simple");
   // Answers are never cached (no-store), so validators only cost a hash of every body, tokens included.
   app.set("etag", false);

@@ -127,6 +127,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
     metrics,
     metricsRoute: config.metrics.port === undefined,
+    ...(config.server.trustProxy !== undefined && { trustProxy: config.server.trustProxy }),
   });
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;

@@ -35,6 +35,9 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
         ...(server.tls.clientCAFile !== undefined && { clientCAFile: server.tls.clientCAFile }),
       },
       shutdownGraceSeconds: server.shutdownGraceSeconds,
+      ...(server.trustProxy !== undefined && { trustProxy: server.trustProxy }),
+      maxConnections: server.maxConnections,
+      maxConnectionsPerAddress: server.maxConnectionsPerAddress,
     },
     github: { ...file.github },
     cache: {

@@ -53,6 +53,8 @@ export interface CallerRequest<Input = NoInput> {
   input: Input;
   /** the request's id, carried into the audit trail */
   requestId: string;
+  /** the client's address (server.trustProxy decides it), carried into the audit trail */
+  clientAddress?: string;
   /**
    * The transport's admission check for this caller (the per-user rate limit), run as soon as the caller
    * is known and before any GitHub call is made on their behalf; it throws to refuse.
@@ -94,7 +96,14 @@ export function createServices(deps: ServiceDeps): Services {
       await request.admit?.(caller);
       await requireTeamAccess(deps.github, deps.policy, caller, request.team);
       const audit: Audit = (action, fields) =>
-        deps.audit({ action, requestId: request.requestId, user: caller.login, team: request.team, ...fields });
+        deps.audit({
+          action,
+          requestId: request.requestId,
+          user: caller.login,
+          team: request.team,
+          ...(request.clientAddress !== undefined && { clientAddress: request.clientAddress }),
+          ...fields,
+        });
       return act({ caller, github: deps.github, locks: deps.locks, policy: deps.policy, audit, team: request.team }, request.input);
     };
 

@@ -67,6 +67,8 @@ export interface TestAppOptions {
   githubTimeoutMs?: number;
   /** Prometheus metrics to count into, served at /metrics */
   metrics?: Metrics;
+  /** more of config `server`, as an operator would write it (trustProxy, maxConnections, maxConnectionsPerAddress) */
+  server?: Record<string, unknown>;
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
@@ -107,6 +109,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
       rateLimit: options.rateLimit?.perUser ?? 1000,
       ipRateLimit: options.rateLimit?.perAddress ?? 10_000,
       tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile },
+      ...options.server,
     },
     github: { retries },
     cache: { ...NO_CACHES, ...options.cache },

@@ -75,6 +75,7 @@ export function v1Router(deps: V1Deps): Router {
             team,
             input,
             requestId: res.locals.requestId,
+            ...(req.ip !== undefined && { clientAddress: req.ip }),
             admit: (caller) => {
               res.locals.caller = caller;
               return deps.admitCaller(req, res, caller.login);

@@ -112,7 +112,16 @@ export const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privat
     maxBackups: 3,
     maxSizeMB: 100,
   },
-  server: { address: "0.0.0.0", port: 8443, rateLimit: 10, ipRateLimit: 100, tls: { enabled: false }, shutdownGraceSeconds: 20 },
+  server: {
+    address: "0.0.0.0",
+    port: 8443,
+    rateLimit: 10,
+    ipRateLimit: 100,
+    tls: { enabled: false },
+    shutdownGraceSeconds: 20,
+    maxConnections: 1000,
+    maxConnectionsPerAddress: 100,
+  },
   github: { timeoutSeconds: 30, callTimeoutSeconds: 10, retries: 2 },
   cache: {
     identity: { ttlSeconds: 60, maxEntries: 10_000 },

@@ -15,7 +15,16 @@ describe("parseConfig: files that are valid", () => {
       privateKeyPem: PKCS1,
       baseUrl: "https://ghe.example.com/api/v3",
       logging: { compress: true, ephemeral: true, level: "debug", logDirectory: "/srv/logs", maxAgeDays: 7, maxBackups: 10, maxSizeMB: 50 },
-      server: { address: "127.0.0.1", port: 9443, rateLimit: 2.5, ipRateLimit: 40, tls: { enabled: false }, shutdownGraceSeconds: 5 },
+      server: {
+        address: "127.0.0.1",
+        port: 9443,
+        rateLimit: 2.5,
+        ipRateLimit: 40,
+        tls: { enabled: false },
+        shutdownGraceSeconds: 5,
+        maxConnections: 1000,
+        maxConnectionsPerAddress: 100,
+      },
       github: { timeoutSeconds: 12, callTimeoutSeconds: 4, retries: 1 },
       cache: {
         identity: { ttlSeconds: 30, maxEntries: 100 },
