@@ -140,6 +140,8 @@ describe("parseConfig: files written for the Go original", () => {
       ipRateLimit: 100,
       tls: { enabled: false, certFile: "/etc/ssl/server.crt", keyFile: "/etc/ssl/server.key" },
       shutdownGraceSeconds: 20,
+      maxConnections: 1000,
+      maxConnectionsPerAddress: 100,
     });
     assert.deepEqual(warnings, ["go-original.yml:24: environment: is not a known key; ignored"]);
   });
