@@ -92,6 +92,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** how long a connection answered by onClientError (408, 431, 400) may stay open for its client to read the answer */
+const ANSWERED_LINGER_MS = 1_000;
+
 const silent: ServerLog = { info() {}, warn() {}, debug() {} };
 
 export async function startServer(app: RequestListener, options: ServerOptions): Promise<RunningServer> {
@@ -162,8 +165,18 @@ export async function startServer(app: RequestListener, options: ServerOptions):
     const handshakeFailed = new WeakSet<Socket>();
     server.prependListener("tlsClientError", (_error: Error, socket: Socket) => handshakeFailed.add(socket));
     server.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
-      if (handshakeFailed.has(socket)) socket.destroy();
-      else answer(error, socket);
+      if (handshakeFailed.has(socket)) {
+        socket.destroy();
+        return;
+      }
+      answer(error, socket);
+      // end() waits for the client's own end; a client that never reads (a flood of half-sent requests) would
+      // keep the socket, and its slot under the connection caps, for ever. A second is plenty to read an answer.
+      if (!socket.destroyed) {
+        const linger = setTimeout(() => socket.destroy(), ANSWERED_LINGER_MS);
+        linger.unref();
+        socket.once("close", () => clearTimeout(linger));
+      }
     });
   }
   // Beyond maxConnections, net closes a new connection before any 'connection' listener (and TLS) sees it.

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { RequestListener } from "node:http";
+import { connect as netConnect } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { describe, test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -30,7 +31,11 @@ async function serve(t: TestContext, extra: Partial<ServerOptions>): Promise<Run
 /** A TLS connection that sends half a request and waits: "open" once the handshake is done, or "closed". */
 function halfSent(t: TestContext, port: number, localAddress = "127.0.0.1"): Promise<{ outcome: "open" | "closed"; socket: TLSSocket }> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host: "127.0.0.1", port, localAddress, rejectUnauthorized: false });
+    // tls.connect takes no localAddress: the TCP connection is made first, from the client's address.
+    const tcp = netConnect({ host: "127.0.0.1", port, localAddress });
+    tcp.on("error", () => {});
+    t.after(() => tcp.destroy());
+    const socket = tlsConnect({ socket: tcp, rejectUnauthorized: false });
     t.after(() => socket.destroy());
     socket.on("error", () => {});
     const timer = setTimeout(() => resolve({ outcome: "closed", socket }), 5_000);
@@ -48,7 +53,7 @@ function halfSent(t: TestContext, port: number, localAddress = "127.0.0.1"): Pro
 
 /** Waits (bounded) until the server's counts say what is expected: closes are seen a moment after they happen. */
 async function untilCounts(server: RunningServer, expected: (c: ReturnType<RunningServer["connections"]>) => boolean) {
-  for (let i = 0; i < 100 && !expected(server.connections()); i++) await sleep(20);
+  for (let i = 0; i < 250 && !expected(server.connections()); i++) await sleep(20);
   return server.connections();
 }
 
@@ -84,6 +89,21 @@ describe("server.maxConnectionsPerAddress", () => {
     assert.equal(server.connections().perAddress.size, 0);
     assert.equal((await halfSent(t, server.port, "127.0.0.2")).outcome, "open");
     assert.equal((await halfSent(t, server.port, "127.0.0.2")).outcome, "closed", "an untrusted peer keeps its cap");
+  });
+});
+
+describe("a client that never reads", () => {
+  test("when its half-sent request is answered 408, then the server drops the connection without waiting for the client's close", async (t) => {
+    const server = await serve(t, { maxConnectionsPerAddress: 2, timeouts: { headersMs: 200, checkIntervalMs: 50 } });
+    // halfSent() never reads: the 408 stays unread in the client's buffers and the client never closes.
+    const held = [await halfSent(t, server.port), await halfSent(t, server.port)];
+    assert.deepEqual(
+      held.map((h) => h.outcome),
+      ["open", "open"],
+    );
+    const after = await untilCounts(server, (c) => c.total === 0);
+    assert.equal(after.total, 0, "the unread connections still hold the server");
+    assert.equal((await halfSent(t, server.port)).outcome, "open", "the address's slots were freed");
   });
 });
 
