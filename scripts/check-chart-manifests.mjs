@@ -299,9 +299,13 @@ function checkWiring(name, docs) {
     const ingress = byKind("Ingress")[0];
     const passthrough = ingress?.metadata.annotations?.["nginx.ingress.kubernetes.io/ssl-passthrough"] === "true";
     if (ingress && !passthrough && config.server?.trustProxy === undefined)
-      problems.push("server.trustProxy must be set behind the Ingress (ingress.trustProxy), or every client shares the controller's address");
+      problems.push(
+        "server.trustProxy must be set behind the Ingress (ingress.trustProxy), or every client shares the controller's address",
+      );
     if (ingress && passthrough && config.server?.trustProxy !== undefined)
-      problems.push("server.trustProxy must not be set behind an ssl-passthrough Ingress: the X-Forwarded-For header would be the client's own");
+      problems.push(
+        "server.trustProxy must not be set behind an ssl-passthrough Ingress: the X-Forwarded-For header would be the client's own",
+      );
     const grace = deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const drain = config.server?.shutdownGraceSeconds ?? 20;
     if (sleep + drain >= grace)

@@ -5,7 +5,7 @@
  *   key and client CA are read again when their files change (Kubernetes Secret rotation), without a restart
  *   and without touching open connections; optional mutual TLS when a client CA file is configured.
  * - Timeouts against slow clients: the TLS handshake, the request headers and the whole request.
- * - Connection caps against floods of half-sent requests (each holds ~60 KB of TLS and parser state): in all
+ * - Connection caps against floods of half-sent requests (each holds ~45 KB of TLS and parser state): in all
  *   (net's server.maxConnections) and per client address, both refused at once, before the TLS handshake.
  * - close(): stops accepting, answers what is in flight with `Connection: close` (a keep-alive client would
  *   otherwise go on being served), and cuts whatever is still open when the grace period ends.

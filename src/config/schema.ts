@@ -347,7 +347,7 @@ const server = z.object(
     shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
     // No default: believing X-Forwarded-For from a client that is not a proxy lets it choose its own address.
     trustProxy: trustProxy.optional(),
-    // About 60 KB each while a TLS request is half sent (measured: npm run bench -- --flood): 1000 stay well
+    // About 45 KB each while a TLS request is half sent (measured: npm run bench -- --flood): 1000 stay well
     // inside the chart's 256 Mi next to the ~100 MB the server needs.
     maxConnections: integer("expected a whole number of connections from 1 to 100000", 1, 100_000).default(1000),
     // One CI host or NAT address rarely holds more than a few connections at once; a flood from one
