@@ -294,6 +294,18 @@ function checkWiring(name, docs) {
     ) {
       problems.push(`logging.logDirectory ${config.logging.logDirectory} must be a writable emptyDir (the root filesystem is read-only)`);
     }
+    // Behind the chart's Ingress, X-Forwarded-For decides the client address, except with ssl-passthrough,
+    // where the controller cannot add the header and a trusted one would be the client's own.
+    const ingress = byKind("Ingress")[0];
+    const passthrough = ingress?.metadata.annotations?.["nginx.ingress.kubernetes.io/ssl-passthrough"] === "true";
+    if (ingress && !passthrough && config.server?.trustProxy === undefined)
+      problems.push(
+        "server.trustProxy must be set behind the Ingress (ingress.trustProxy), or every client shares the controller's address",
+      );
+    if (ingress && passthrough && config.server?.trustProxy !== undefined)
+      problems.push(
+        "server.trustProxy must not be set behind an ssl-passthrough Ingress: the X-Forwarded-For header would be the client's own",
+      );
     const grace = deployment.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const drain = config.server?.shutdownGraceSeconds ?? 20;
     if (sleep + drain >= grace)

@@ -19,6 +19,7 @@ import { requestLog } from "./http/middleware/request-log.js";
 import { refuseOtherTargets } from "./http/request-target.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { specRoutes } from "./http/openapi.js";
+import { expressTrustProxy, type TrustProxy } from "./http/trust-proxy.js";
 import { v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
@@ -56,6 +57,8 @@ export interface AppDeps {
   metricsRoute?: boolean;
   /** config metrics.token: GET /metrics then requires it as a bearer token */
   metricsToken?: string;
+  /** config server.trustProxy: whose X-Forwarded-For decides req.ip; none when left out */
+  trustProxy?: TrustProxy;
 }
 
 const noStore: RequestHandler = (_req, res, next) => {
@@ -66,8 +69,10 @@ const noStore: RequestHandler = (_req, res, next) => {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  // No proxy's X-Forwarded-For is believed: the client address is the socket's.
-  app.set("trust proxy", false);
+  // The client address (req.ip: per-address limit, access log, audit) is the socket's, unless server.trustProxy
+  // names the proxies whose X-Forwarded-For is believed: a hop count or their CIDRs, never `true`, which would let
+  // any client choose its own address (express-rate-limit refuses it too: ERR_ERL_PERMISSIVE_TRUST_PROXY).
+  app.set("trust proxy", expressTrustProxy(deps.trustProxy));
   app.set("query parser", "simple");
   // Answers are never cached (no-store), so validators only cost a hash of every body, tokens included.
   app.set("etag", false);

@@ -5,6 +5,8 @@
  *   key and client CA are read again when their files change (Kubernetes Secret rotation), without a restart
  *   and without touching open connections; optional mutual TLS when a client CA file is configured.
  * - Timeouts against slow clients: the TLS handshake, the request headers and the whole request.
+ * - Connection caps against floods of half-sent requests (each holds ~45 KB of TLS and parser state): in all
+ *   (net's server.maxConnections) and per client address, both refused at once, before the TLS handshake.
  * - close(): stops accepting, answers what is in flight with `Connection: close` (a keep-alive client would
  *   otherwise go on being served), and cuts whatever is still open when the grace period ends.
  */
@@ -17,8 +19,10 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import { ipKeyGenerator } from "express-rate-limit";
 import type { Config } from "./config/schema.js";
 import { answerClientError } from "./http/client-error.js";
+import { trustedPeer } from "./http/trust-proxy.js";
 import {
   checkTlsMaterial,
   readTlsMaterial,
@@ -47,16 +51,20 @@ export interface ServerTimeouts {
   checkIntervalMs: number;
 }
 
+// A CI client sends its request at once; a half-sent request holds memory until headersMs ends it, so short.
 export const DEFAULT_TIMEOUTS: Readonly<ServerTimeouts> = {
-  handshakeMs: 10_000,
-  headersMs: 10_000,
+  handshakeMs: 5_000,
+  headersMs: 5_000,
   requestMs: 30_000,
   keepAliveMs: 5_000,
   checkIntervalMs: 1_000,
 };
 
 /** tls.clientCAFile: accept only clients presenting a certificate signed by one of these CAs (mutual TLS) */
-export interface ServerOptions extends Pick<Config["server"], "address" | "port" | "tls"> {
+export interface ServerOptions
+  extends
+    Pick<Config["server"], "address" | "port" | "tls">,
+    Partial<Pick<Config["server"], "maxConnections" | "maxConnectionsPerAddress" | "trustProxy">> {
   /** how long close() waits for requests in flight before cutting connections (config server.shutdownGraceSeconds) */
   shutdownGraceMs: number;
   /** certificate loads and reloads, unusable new files, refused handshakes, the drain on close(); silent by default */
@@ -79,8 +87,13 @@ export interface ServerOptions extends Pick<Config["server"], "address" | "port"
 export interface RunningServer {
   url: string;
   server: Server;
+  /** the connections open now, in all and per client address (those counted against maxConnectionsPerAddress) */
+  connections(): { total: number; perAddress: ReadonlyMap<string, number> };
   close(): Promise<void>;
 }
+
+/** how long a connection answered by onClientError (408, 431, 400) may stay open for its client to read the answer */
+const ANSWERED_LINGER_MS = 1_000;
 
 const silent: ServerLog = { info() {}, warn() {}, debug() {} };
 
@@ -152,14 +165,53 @@ export async function startServer(app: RequestListener, options: ServerOptions):
     const handshakeFailed = new WeakSet<Socket>();
     server.prependListener("tlsClientError", (_error: Error, socket: Socket) => handshakeFailed.add(socket));
     server.on("clientError", (error: Error & { code?: string }, socket: Socket) => {
-      if (handshakeFailed.has(socket)) socket.destroy();
-      else answer(error, socket);
+      if (handshakeFailed.has(socket)) {
+        socket.destroy();
+        return;
+      }
+      answer(error, socket);
+      // end() waits for the client's own end; a client that never reads (a flood of half-sent requests) would
+      // keep the socket, and its slot under the connection caps, for ever. A second is plenty to read an answer.
+      if (!socket.destroyed) {
+        const linger = setTimeout(() => socket.destroy(), ANSWERED_LINGER_MS);
+        linger.unref();
+        socket.once("close", () => clearTimeout(linger));
+      }
     });
   }
+  // Beyond maxConnections, net closes a new connection before any 'connection' listener (and TLS) sees it.
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  const perAddress = new Map<string, number>();
+  const perAddressCap = options.maxConnectionsPerAddress ?? Infinity;
+  // A trusted proxy carries many clients on its one address: it counts only toward maxConnections.
+  const isTrustedProxy = trustedPeer(options.trustProxy);
+  let refusals = 0;
+  // On the TCP connection, before the TLS handshake: a refused one costs no handshake and no buffers.
   server.on("connection", (socket: Socket) => {
+    const address = socket.remoteAddress;
+    if (address !== undefined && perAddressCap !== Infinity && !isTrustedProxy(address)) {
+      // IPv6 per /56, as the per-address rate limit counts: one host is given a whole prefix.
+      const key = ipKeyGenerator(address);
+      const open = perAddress.get(key) ?? 0;
+      if (open >= perAddressCap) {
+        // One line per 1000 refusals at most: a flood must not flood the log too.
+        if (refusals++ % 1000 === 0) log.warn("connection refused: too many open from one client address", { key, open, refusals });
+        socket.destroy();
+        return;
+      }
+      perAddress.set(key, open + 1);
+      socket.once("close", () => {
+        const left = (perAddress.get(key) ?? 1) - 1;
+        if (left > 0) perAddress.set(key, left);
+        else perAddress.delete(key);
+      });
+    }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
+  server.on("drop", (data?: { remoteAddress?: string }) =>
+    log.debug("connection refused: server.maxConnections reached", { remoteAddress: data?.remoteAddress }),
+  );
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -181,6 +233,7 @@ export async function startServer(app: RequestListener, options: ServerOptions):
   return {
     url,
     server,
+    connections: () => ({ total: sockets.size, perAddress }),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         draining = true;

@@ -182,6 +182,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     metrics,
     metricsRoute: config.metrics.port === undefined,
     ...(config.metrics.token === undefined ? {} : { metricsToken: config.metrics.token }),
+    ...(config.server.trustProxy !== undefined && { trustProxy: config.server.trustProxy }),
   });
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;

@@ -33,6 +33,7 @@ import {
   type SoakReport,
 } from "./report.js";
 import { writeDistinctUsersSeed } from "./seed.js";
+import { floodOk, formatFlood, runFlood } from "./flood.js";
 
 const USAGE = `usage: npm run bench -- [options]
   --duration S          seconds of measured load per route (default 10)
@@ -47,6 +48,9 @@ const USAGE = `usage: npm run bench -- [options]
   --node-args="A B"     the server's node options (default: the image's NODE_OPTIONS, from the Dockerfile;
                         --node-args= runs it with V8's defaults)
   --cpu-prof DIR        write the server's V8 CPU profile (.cpuprofile, for Chrome DevTools) to DIR when it stops
+  --flood N             instead of the routes: hold N half-sent TLS requests from 127.0.0.1 for --duration seconds
+                        while a maintainer asks token-register from 127.0.0.2; the server's RSS and the maintainer's answers
+  --flood-caps on|off   on (default): the server's connection caps at their defaults; off: lifted (for comparison)
 Exit status: 0 when every run answered only 200s, 1 otherwise (or when something failed), 2 for bad options.`;
 
 /** How each route is called; `auth: false` sends no token (status needs none and asks GitHub nothing). */
@@ -77,6 +81,9 @@ interface Options {
   nodeArgs: string[];
   /** nodeArgs came from the Dockerfile (no --node-args) */
   nodeArgsAreTheImage: boolean;
+  /** --flood N: the flood instead of the routes */
+  flood: number | undefined;
+  floodCaps: boolean;
 }
 
 class UsageError extends Error {}
@@ -98,6 +105,8 @@ function parseOptions(argv: string[]): Options | "help" {
         smoke: { type: "boolean", default: false },
         "cpu-prof": { type: "string" },
         "node-args": { type: "string" },
+        flood: { type: "string" },
+        "flood-caps": { type: "string", default: "on" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -120,6 +129,7 @@ function parseOptions(argv: string[]): Options | "help" {
     if (!(ROUTE_NAMES as readonly string[]).includes(route))
       throw new UsageError(`--routes: unknown route ${route} (known: ${ROUTE_NAMES.join(", ")})`);
   }
+  if (!["on", "off"].includes(values["flood-caps"])) throw new UsageError(`--flood-caps must be on or off, got ${values["flood-caps"]}`);
   if (!["auto", "dist", "src"].includes(values.server)) throw new UsageError(`--server must be auto, dist or src, got ${values.server}`);
   return {
     duration: values.smoke ? 1 : integer("duration", values.duration, 1, 3600)!,
@@ -135,6 +145,8 @@ function parseOptions(argv: string[]): Options | "help" {
     nodeArgs: (values["node-args"] ?? imageNodeOptions()).split(/\s+/).filter(Boolean),
     nodeArgsAreTheImage: values["node-args"] === undefined,
     cpuProfDir: values["cpu-prof"] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values["cpu-prof"]),
+    flood: integer("flood", values.flood, 1, 20_000),
+    floodCaps: values["flood-caps"] === "on",
   };
 }
 
@@ -290,6 +302,8 @@ async function main(options: Options, tmp: string): Promise<number> {
       "  ipRateLimit: 1000000",
       "  shutdownGraceSeconds: 2",
       `  tls: { enabled: true, certFile: ${JSON.stringify(certFile)}, keyFile: ${JSON.stringify(keyFile)} }`,
+      // --flood-caps off: the connection caps lifted, to see what they save.
+      ...(options.floodCaps ? [] : ["  maxConnections: 100000", "  maxConnectionsPerAddress: 100000"]),
       "",
     ].join("\n"),
   );
@@ -330,6 +344,23 @@ async function main(options: Options, tmp: string): Promise<number> {
     const call = ROUTE_CALLS[name];
     const answer = await httpsCall(`${apiUrl}${call.path}`, call.method, call.auth ? alice : {}, certificate.cert);
     if (answer.status !== 200) throw new Error(`${name} answered ${answer.status} before the benchmark: ${answer.body}`);
+  }
+
+  if (options.flood !== undefined) {
+    const flood = await runFlood({
+      url: apiUrl!,
+      ca: certificate.cert,
+      serverPid: api.pid,
+      target: options.flood,
+      durationSeconds: options.duration,
+      caps: options.floodCaps ? "the defaults" : "lifted (--flood-caps off)",
+      maintainer: { path: ROUTE_CALLS["token-register"].path, authorization: alice.authorization },
+      progress,
+    });
+    const header = `${info.cpuModel}, ${info.cores} cores, node ${info.node}, ${info.platform}; server: node ${[...options.nodeArgs, server.label].join(" ")}`;
+    console.log(formatFlood(flood, header));
+    if (options.json) writeFileSync(options.json, `${JSON.stringify({ startedAt, machine: info, flood }, null, 2)}\n`);
+    return floodOk(flood) ? 0 : 1;
   }
 
   const auth = (needed: boolean): LoadJob["auth"] =>

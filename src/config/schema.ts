@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { REPO_PERMISSIONS, type RepoPermission } from "../domain/permissions.js";
 import { redisUrlProblem } from "./redis-url.js";
+import { cidrProblem } from "./trust-proxy.js";
 
 /** winston's npm levels that we use, most severe first: the logger's severity order is this list's. */
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
@@ -55,6 +56,15 @@ export interface Config {
       /** below this much of GitHub's limit, only callers known as active maintainers of the team named spend calls */
       reserve: { percent: number } | { calls: number };
     };
+    /**
+     * whose X-Forwarded-For decides the client address: a hop count (1 to 10), or the proxies' addresses and
+     * CIDRs; left out, the socket's address (no header believed)
+     */
+    trustProxy?: number | string[];
+    /** open connections in all (further ones are closed at once, before the TLS handshake) */
+    maxConnections: number;
+    /** open connections from one client address (IPv6: per /56); a trusted proxy's count only toward maxConnections */
+    maxConnectionsPerAddress: number;
   };
   github: {
     /** the most one caller request may wait on GitHub in total, all its GitHub calls and retries included */
@@ -347,6 +357,27 @@ const githubBudget = z
     { error: MAPPING },
   )
   .prefault({});
+const TRUST_PROXY_EXPECTED =
+  "expected a hop count from 0 to 10, or a list of the proxies' addresses or CIDRs (e.g. [10.0.0.0/8]); " +
+  "true (every hop) is not offered: any client could then choose its own address";
+const trustProxy = z.preprocess(
+  numeric,
+  z.union(
+    [
+      z.number().refine((n) => Number.isSafeInteger(n) && n >= 0 && n <= 10, { error: TRUST_PROXY_EXPECTED }),
+      z
+        .array(z.string({ error: TRUST_PROXY_EXPECTED }).trim(), { error: TRUST_PROXY_EXPECTED })
+        .min(1, { error: "expected at least one address or CIDR (leave trustProxy out to believe no proxy)" })
+        .superRefine((entries, ctx) => {
+          for (const [index, entry] of entries.entries()) {
+            const problem = cidrProblem(entry);
+            if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, path: [index] });
+          }
+        }),
+    ],
+    { error: TRUST_PROXY_EXPECTED },
+  ),
+);
 
 const DEFAULT_RATE_LIMIT = 10;
 const EXPECTED_RATE = "expected a number of requests per second greater than 0 (fractions allowed, e.g. 0.5)";
@@ -363,6 +394,14 @@ const server = z.object(
     // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 by default): finish before that.
     shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
     githubBudget,
+    // No default: believing X-Forwarded-For from a client that is not a proxy lets it choose its own address.
+    trustProxy: trustProxy.optional(),
+    // About 45 KB each while a TLS request is half sent (measured: npm run bench -- --flood): 1000 stay well
+    // inside the chart's 256 Mi next to the ~100 MB the server needs.
+    maxConnections: integer("expected a whole number of connections from 1 to 100000", 1, 100_000).default(1000),
+    // One CI host or NAT address rarely holds more than a few connections at once; a flood from one
+    // address is cut here long before it reaches maxConnections.
+    maxConnectionsPerAddress: integer("expected a whole number of connections from 1 to 100000", 1, 100_000).default(100),
   },
   { error: MAPPING },
 );

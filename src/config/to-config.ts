@@ -37,6 +37,9 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
       },
       shutdownGraceSeconds: server.shutdownGraceSeconds,
       githubBudget: { refusedCallsPerHour: server.githubBudget.refusedCallsPerHour, reserve: { ...server.githubBudget.reserve } },
+      ...(server.trustProxy !== undefined && { trustProxy: server.trustProxy }),
+      maxConnections: server.maxConnections,
+      maxConnectionsPerAddress: server.maxConnectionsPerAddress,
     },
     github: { ...file.github },
     cache: {

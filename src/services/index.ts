@@ -58,6 +58,8 @@ export interface CallerRequest<Input = NoInput> {
   requestId: string;
   /** the caller's own request id (X-Request-Id), when given: carried into the audit trail beside ours */
   clientRequestId?: string;
+  /** the client's address (server.trustProxy decides it), carried into the audit trail */
+  clientAddress?: string;
   /**
    * The transport's admission check for this caller (the per-user rate limit), run as soon as the caller
    * is known and before any GitHub call is made on their behalf; it throws to refuse.
@@ -113,6 +115,7 @@ export function createServices(deps: ServiceDeps): Services {
           ...(request.clientRequestId === undefined ? {} : { clientRequestId: request.clientRequestId }),
           user: caller.login,
           team: request.team,
+          ...(request.clientAddress !== undefined && { clientAddress: request.clientAddress }),
           ...fields,
         });
       return act({ caller, github: deps.github, locks: deps.locks, policy: deps.policy, audit, team: request.team }, request.input);

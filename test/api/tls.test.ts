@@ -570,10 +570,10 @@ describe("HTTPS: slow clients", () => {
     assert.match(received, /^HTTP\/1\.1 408 /);
   });
 
-  test("when no timeouts are given, then the defaults hold (headers 10 s, request 30 s, keep-alive 5 s)", async (t) => {
+  test("when no timeouts are given, then the defaults hold (headers 5 s, request 30 s, keep-alive 5 s)", async (t) => {
     const dir = tempDir(t);
     const server = await serve(t, { enabled: true, ...writePair(dir, await serverCert()) });
-    assert.equal(server.server.headersTimeout, 10_000);
+    assert.equal(server.server.headersTimeout, 5_000);
     assert.equal(server.server.requestTimeout, 30_000);
     assert.equal(server.server.keepAliveTimeout, 5_000);
   });

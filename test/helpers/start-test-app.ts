@@ -76,6 +76,8 @@ export interface TestAppOptions {
   metricsConfig?: Record<string, unknown>;
   /** config server.githubBudget (refusedCallsPerHour, reserve); the schema's defaults unless given */
   githubBudget?: { refusedCallsPerHour?: number; reserve?: string | number };
+  /** more of config `server`, as an operator would write it (trustProxy, maxConnections, maxConnectionsPerAddress) */
+  server?: Record<string, unknown>;
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
   /**
@@ -117,6 +119,7 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
       ipRateLimit: options.rateLimit?.perAddress ?? 10_000,
       tls: { enabled: true, certFile: cert.certFile, keyFile: cert.keyFile },
       ...(options.githubBudget ? { githubBudget: options.githubBudget } : {}),
+      ...options.server,
     },
     github: { retries },
     cache: { ...NO_CACHES, ...options.cache },

@@ -128,6 +128,11 @@ as a file and named by ARM_PRIVATE_KEY_FILE.
 {{- end }}
 {{- end }}
 {{- $_ := set $server "tls" $tls }}
+{{- /* Behind the chart's Ingress, its X-Forwarded-For decides the client address; not with ssl-passthrough, where no header can be added. */}}
+{{- $passthrough := eq (toString (index (.Values.ingress.annotations | default dict) "nginx.ingress.kubernetes.io/ssl-passthrough")) "true" }}
+{{- if and .Values.ingress.enabled (not $passthrough) (not (hasKey $server "trustProxy")) (not (kindIs "invalid" .Values.ingress.trustProxy)) }}
+{{- $_ := set $server "trustProxy" .Values.ingress.trustProxy }}
+{{- end }}
 {{- $_ := set $c "server" $server }}
 {{- if or .Values.redis.url .Values.redis.existingSecret }}
 {{- $redis := dict "onError" .Values.redis.onError "connectTimeoutMs" (.Values.redis.connectTimeoutMs | int) "commandTimeoutMs" (.Values.redis.commandTimeoutMs | int) }}

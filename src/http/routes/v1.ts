@@ -89,6 +89,7 @@ export function v1Router(deps: V1Deps): Router {
               input,
               requestId: res.locals.requestId,
               ...(res.locals.clientRequestId === undefined ? {} : { clientRequestId: res.locals.clientRequestId }),
+              ...(req.ip !== undefined && { clientAddress: req.ip }),
               screen: async (known) => {
                 screened = refusalKey(known?.login, address);
                 await refusals?.check(screened);

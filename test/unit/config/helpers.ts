@@ -120,6 +120,8 @@ export const DEFAULTS: Omit<Config, "org" | "appId" | "installationId" | "privat
     tls: { enabled: false },
     shutdownGraceSeconds: 20,
     githubBudget: { refusedCallsPerHour: 60, reserve: { percent: 10 } },
+    maxConnections: 1000,
+    maxConnectionsPerAddress: 100,
   },
   github: { timeoutSeconds: 30, callTimeoutSeconds: 10, retries: 2 },
   cache: {

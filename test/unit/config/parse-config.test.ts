@@ -23,6 +23,8 @@ describe("parseConfig: files that are valid", () => {
         tls: { enabled: false },
         shutdownGraceSeconds: 5,
         githubBudget: { refusedCallsPerHour: 60, reserve: { percent: 10 } },
+        maxConnections: 1000,
+        maxConnectionsPerAddress: 100,
       },
       github: { timeoutSeconds: 12, callTimeoutSeconds: 4, retries: 1 },
       cache: {
@@ -141,6 +143,8 @@ describe("parseConfig: files written for the Go original", () => {
       tls: { enabled: false, certFile: "/etc/ssl/server.crt", keyFile: "/etc/ssl/server.key" },
       githubBudget: { refusedCallsPerHour: 60, reserve: { percent: 10 } },
       shutdownGraceSeconds: 20,
+      maxConnections: 1000,
+      maxConnectionsPerAddress: 100,
     });
     assert.deepEqual(warnings, ["go-original.yml:24: environment: is not a known key; ignored"]);
   });
