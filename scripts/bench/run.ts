@@ -34,6 +34,7 @@ import {
 } from "./report.js";
 import { writeDistinctUsersSeed } from "./seed.js";
 import { floodOk, formatFlood, runFlood } from "./flood.js";
+import { formatHostile, hostileOk, runHostile } from "./hostile.js";
 
 const USAGE = `usage: npm run bench -- [options]
   --duration S          seconds of measured load per route (default 10)
@@ -51,6 +52,8 @@ const USAGE = `usage: npm run bench -- [options]
   --flood N             instead of the routes: hold N half-sent TLS requests from 127.0.0.1 for --duration seconds
                         while a maintainer asks token-register from 127.0.0.2; the server's RSS and the maintainer's answers
   --flood-caps on|off   on (default): the server's connection caps at their defaults; off: lifted (for comparison)
+  --hostile S           instead of the routes: one account in no team asks for random teams' tokens for S seconds
+                        while a maintainer asks token-register; the GitHub calls caused and the maintainer's answers
 Exit status: 0 when every run answered only 200s, 1 otherwise (or when something failed), 2 for bad options.`;
 
 /** How each route is called; `auth: false` sends no token (status needs none and asks GitHub nothing). */
@@ -84,6 +87,8 @@ interface Options {
   /** --flood N: the flood instead of the routes */
   flood: number | undefined;
   floodCaps: boolean;
+  /** --hostile S: one hostile account for S seconds instead of the routes */
+  hostile: number | undefined;
 }
 
 class UsageError extends Error {}
@@ -107,6 +112,7 @@ function parseOptions(argv: string[]): Options | "help" {
         "node-args": { type: "string" },
         flood: { type: "string" },
         "flood-caps": { type: "string", default: "on" },
+        hostile: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -147,6 +153,7 @@ function parseOptions(argv: string[]): Options | "help" {
     cpuProfDir: values["cpu-prof"] === undefined ? undefined : resolve(process.env.INIT_CWD ?? process.cwd(), values["cpu-prof"]),
     flood: integer("flood", values.flood, 1, 20_000),
     floodCaps: values["flood-caps"] === "on",
+    hostile: integer("hostile", values.hostile, 1, 3600),
   };
 }
 
@@ -361,6 +368,28 @@ async function main(options: Options, tmp: string): Promise<number> {
     console.log(formatFlood(flood, header));
     if (options.json) writeFileSync(options.json, `${JSON.stringify({ startedAt, machine: info, flood }, null, 2)}\n`);
     return floodOk(flood) ? 0 : 1;
+  }
+
+  if (options.hostile !== undefined) {
+    const hostile = await runHostile({
+      url: apiUrl!,
+      ca: certificate.cert,
+      durationSeconds: options.hostile,
+      hostileAuthorization: `token ${DEMO_TOKENS.dave}`,
+      maintainer: { path: ROUTE_CALLS["token-register"].path, authorization: alice.authorization },
+      simCalls,
+      resetCalls,
+      progress,
+    });
+    const header = `${info.cpuModel}, ${info.cores} cores, node ${info.node}, ${info.platform}; server: node ${[...options.nodeArgs, server.label].join(" ")}; GitHub latency ${options.latency} ms`;
+    console.log(formatHostile(hostile, header));
+    if (options.json)
+      writeFileSync(
+        options.json,
+        `${JSON.stringify({ startedAt, machine: info, hostile }, null, 2)}
+`,
+      );
+    return hostileOk(hostile) ? 0 : 1;
   }
 
   const auth = (needed: boolean): LoadJob["auth"] =>
