@@ -198,35 +198,8 @@ export function teamSimple(api: string, org: Org, team: Team) {
   return body;
 }
 
-/** GET /user/memberships/orgs/{org} (`org-membership`): the caller's own membership of the organization. */
-export function orgMembership(api: string, org: Org, user: User): Schemas["org-membership"] {
-  const o = `${api}/orgs/${org.login}`;
-  return {
-    url: `${o}/memberships/${user.login}`,
-    state: "active",
-    role: user.orgRole === "admin" ? "admin" : "member",
-    organization_url: o,
-    organization: {
-      login: org.login,
-      id: org.id,
-      node_id: nodeId("Organization", org.id),
-      url: o,
-      repos_url: `${o}/repos`,
-      events_url: `${o}/events`,
-      hooks_url: `${o}/hooks`,
-      issues_url: `${o}/issues`,
-      members_url: `${o}/members{/member}`,
-      public_members_url: `${o}/public_members{/member}`,
-      avatar_url: `${webRoot(api)}/avatars/u/${org.id}`,
-      description: null,
-    },
-    user: simpleUser(api, user.login, user.id),
-    permissions: { can_create_repository: user.orgRole === "admin" },
-  };
-}
-
-/** The organization as a team shows it (`team-organization`). */
-export function teamOrganization(api: string, org: Org, createdAt: string): Schemas["team-organization"] {
+/** The organization in short (`organization-simple`), as a membership and a team show it. */
+function organizationSimple(api: string, org: Org): Schemas["organization-simple"] {
   const o = `${api}/orgs/${org.login}`;
   return {
     login: org.login,
@@ -241,6 +214,27 @@ export function teamOrganization(api: string, org: Org, createdAt: string): Sche
     public_members_url: `${o}/public_members{/member}`,
     avatar_url: `${webRoot(api)}/avatars/u/${org.id}`,
     description: null,
+  };
+}
+
+/** GET /user/memberships/orgs/{org} (`org-membership`): the caller's own membership of the organization. */
+export function orgMembership(api: string, org: Org, user: User): Schemas["org-membership"] {
+  const o = `${api}/orgs/${org.login}`;
+  return {
+    url: `${o}/memberships/${user.login}`,
+    state: "active",
+    role: user.orgRole === "admin" ? "admin" : "member",
+    organization_url: o,
+    organization: organizationSimple(api, org),
+    user: simpleUser(api, user.login, user.id),
+    permissions: { can_create_repository: user.orgRole === "admin" },
+  };
+}
+
+/** The organization as a team shows it (`team-organization`). */
+export function teamOrganization(api: string, org: Org, createdAt: string): Schemas["team-organization"] {
+  return {
+    ...organizationSimple(api, org),
     name: org.name,
     html_url: `${webRoot(api)}/${org.login}`,
     has_organization_projects: true,
