@@ -7,13 +7,10 @@
  * shows the lost update it prevents (so that this test can fail).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
-import { spawnEntry, type Spawned } from "../helpers/processes.js";
+import { spawnEntry, writeServerConfig, type Spawned } from "../helpers/processes.js";
 import { redisUnavailable, startRedis, type TestRedis } from "../helpers/redis-server.js";
 
 const SET_LABELS = "PUT /orgs/{org}/actions/runners/{runner_id}/labels";
@@ -29,32 +26,15 @@ describe("the group lock across replicas (processes, real redis-server)", { skip
   before(async () => {
     redis = await startRedis();
     github = await startSimulator();
-    const dir = mkdtempSync(join(tmpdir(), "arm-lock-"));
-    writeFileSync(join(dir, "app.pem"), github.sim.appPrivateKey!, { mode: 0o600 });
-    const start = (name: keyof typeof urls, lines: string[]) => {
-      const path = join(dir, `${name}.yml`);
-      writeFileSync(
-        path,
-        [
-          "org: acme",
-          "appID: 424242",
-          "installationID: 4242",
-          `privateKeyFile: ${join(dir, "app.pem")}`,
-          `baseUrl: ${github.url}`,
-          "logging: { ephemeral: true, level: info }",
-          "server: { address: 127.0.0.1, port: 0 }",
-          ...lines,
-        ].join("\n"),
-        { mode: 0o600 },
-      );
-      const server = spawnEntry("src/main.ts", ["--config", path]);
+    const start = (name: keyof typeof urls, extra: Record<string, unknown>) => {
+      const server = spawnEntry("src/main.ts", ["--config", writeServerConfig(github, { name, extra })]);
       servers.push(server);
       return server.waitFor(/"message":"listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/).then((match) => {
         urls[name] = match[1]!;
       });
     };
-    const shared = [`redis: { url: "${redis.url}", onError: fail-closed }`];
-    await Promise.all([start("locked1", shared), start("locked2", shared), start("alone1", []), start("alone2", [])]);
+    const shared = { redis: { url: redis.url, onError: "fail-closed" } };
+    await Promise.all([start("locked1", shared), start("locked2", shared), start("alone1", {}), start("alone2", {})]);
   });
 
   after(async () => {
