@@ -1,8 +1,10 @@
 /**
  * /api/v1: the Go original's routes, with its methods and GET on every route (the original README's curl
- * lines use plain GET); the runner routes that are new here take their own method only. A route parses its parameters and the caller's token, hands them to its use case
- * (which identifies, admits and authorizes the caller before it acts; see src/services/index.ts), and
- * renders the answer. Parsing comes first, so bad input is refused before GitHub is asked anything.
+ * lines use plain GET); the runner routes that are new here take their own method only. A route parses its
+ * parameters and the caller's token, hands them to its use case (which screens, identifies, admits and
+ * authorizes the caller before it acts; see src/services/index.ts), charges the GitHub calls of a refused
+ * request to whoever caused them (the refusal budget), and renders the answer. Parsing comes first, so bad
+ * input is refused before GitHub is asked anything.
  */
 import { Router, type RequestHandler } from "express";
 import { ipKeyGenerator } from "express-rate-limit";
