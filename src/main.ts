@@ -1,50 +1,7 @@
 /**
- * The server's entry point: `node dist/main.js [--config PATH]`. The only production file that reads
- * process.argv and process.env, and the one that handles signals.
+ * `node dist/main.js [--config PATH]`, kept for images and scripts that started the server this way before
+ * the `actions-runner-manager serve` command (src/cli.ts) existed.
  */
-import { ConfigError, loadConfig } from "./config/load-config.js";
-import { forgetSecretEnv } from "./config/secrets.js";
-import { startService } from "./service.js";
+import { runServeCommand } from "./serve-command.js";
 
-async function main(): Promise<void> {
-  let loaded;
-  try {
-    loaded = loadConfig({ argv: process.argv.slice(2), env: process.env });
-  } catch (error) {
-    forgetSecretEnv(process.env);
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
-  // read once: the private key (and Redis' password) stay in the Config only
-  forgetSecretEnv(process.env);
-  const service = await startService(loaded.config);
-  service.log.info("configuration loaded", { path: loaded.path });
-  for (const warning of loaded.warnings) service.log.warn(`configuration: ${warning}`, { path: loaded.path });
-
-  // A bug in one request must not take the others down silently; log it with what we know.
-  process.on("unhandledRejection", (reason) => service.log.error("unhandled promise rejection", { error: reason }));
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    service.log.info(`${signal} received`);
-    service.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("shutdown failed", error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
-}
-
-main().catch((error: unknown) => {
-  console.error("actions-runner-manager failed to start:", error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+await runServeCommand(process.argv.slice(2));
