@@ -77,6 +77,19 @@ export default tseslint.config(
     ["src/config/**/*.ts", "src/logging/**/*.ts", "src/metrics/**/*.ts", "src/redis/**/*.ts", "src/tls/**/*.ts"],
     [noHttp, noServices, noGitHub, noComposition, noSimulator, octokitOnlyInGitHub, expressOnlyInHttp],
   ),
+  wall(
+    ["src/client/**/*.ts"],
+    [
+      {
+        group: ["../*", "!../version.js"],
+        message: "The client (src/client) loads none of the server: it must start in the time Node takes.",
+      },
+      {
+        group: ["express", "@octokit/*", "winston", "winston-*", "yaml", "zod", "redis", "prom-client", "helmet", "undici"],
+        message: "The client (src/client) loads none of the server: it must start in the time Node takes.",
+      },
+    ],
+  ),
   wall(["src/*.ts"], [octokitOnlyInGitHub]),
   {
     // The simulator is an island: it stands in for GitHub and must not lean on the server it is testing.

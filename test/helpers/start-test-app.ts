@@ -141,6 +141,8 @@ function testConfig(sim: Simulator, options: TestAppOptions, cert: { certFile: s
 
 export interface TestApp {
   url: string;
+  /** the PEM file of the service's self-signed certificate, for clients' --cacert */
+  caFile: string;
   sim: Simulator;
   logs: LogSink;
   call(method: string, path: string, options?: CallOptions): Promise<{ status: number; headers: Headers; body: any }>;
@@ -165,6 +167,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   return {
     url: server.url,
+    caFile: cert.certFile,
     sim,
     logs,
     async call(method, path, callOptions = {}) {
