@@ -20,6 +20,7 @@ const README_VERSIONS = [
   /actions-runner-manager:(v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
   /image\.tag=(v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
   /--version[ =](v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
+  /\bVERSION=(v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
 ];
 
 /** package.json's repository → { url: "https://github.com/o/n", slug: "o/n" }, or undefined. */
