@@ -15,11 +15,11 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-/** A version-shaped word where the README shows an image tag, a chart version or an image.tag value. */
+/** A version-shaped word where the README shows an image tag, an image.tag value, the chart's version or $VERSION. */
 const README_VERSIONS = [
   /actions-runner-manager:(v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
   /image\.tag=(v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
-  /--version[ =](v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
+  /charts\/actions-runner-manager[^\n]*?--version[ =](v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
   /\bVERSION=(v?\d+\.\d+\.\d+[0-9A-Za-z.+-]*)/g,
 ];
 
