@@ -16,11 +16,18 @@
 # $CONFIG_PATH, or /etc/actions-runner-manager/config.yml.
 #
 # There is no shell in the final image: probe with HTTP GET /healthz (liveness) and /readyz (readiness), and use
-# Kubernetes' `lifecycle.preStop.sleep` rather than an exec hook. Pin both base images by digest in production
-# (e.g. with Renovate); CI lints this file with dockerfilelint and scripts/check-dockerfile.mjs.
+# Kubernetes' `lifecycle.preStop.sleep` rather than an exec hook. CI lints this file with dockerfilelint and
+# scripts/check-dockerfile.mjs.
+#
+# Both base images are pinned by digest (a multi-platform index: linux/amd64 and linux/arm64); Renovate
+# (renovate.json) proposes the new digest when the tag moves. The release workflow passes VERSION and REVISION
+# (.github/workflows/release.yml); a local build gets package.json's version from the default below, which
+# test/unit/release/one-version.test.ts keeps equal to it.
 
 # ---- build: compile TypeScript, then keep only the production dependencies ----
-FROM node:24-bookworm-slim AS build
+# On the builder's own platform: the output is JavaScript, and no production dependency has a native addon (the
+# RUN below fails the build if one ever does), so an arm64 image needs no emulated npm ci. node:24.21.0.
+FROM --platform=$BUILDPLATFORM node:24-bookworm-slim@sha256:d6aa754f16b3197301076f047b5def2f02ea1dbbc2ca920407d46d7ec7f87b20 AS build
 WORKDIR /app
 # No install scripts: nothing we depend on needs one to work (the only one is swagger-ui-dist's telemetry).
 ENV npm_config_ignore_scripts=true \
@@ -33,9 +40,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-assets.mjs ./scripts/
 COPY src/ ./src/
 RUN npm run build && npm prune --omit=dev
+# A native addon built here would be for the builder's platform, not the image's (see --platform above).
+RUN if find node_modules -name '*.node' | grep -q .; then echo 'native addon in production dependencies' >&2; exit 1; fi
 
 # ---- runtime: distroless, non-root, no shell, no package manager ----
-FROM gcr.io/distroless/nodejs24-debian13:nonroot
+FROM gcr.io/distroless/nodejs24-debian13:nonroot@sha256:9eeb7f5887d0e239e78264b06f7f11d2e14be534050481803a9e4728fcdd278e
 WORKDIR /app
 ENV NODE_ENV=production
 # V8's heap, sized for a container: left to itself on a large node, V8 lets the heap grow to about four
@@ -53,3 +62,14 @@ USER 65532:65532
 EXPOSE 8443
 # The image's entrypoint is node itself.
 CMD ["dist/main.js"]
+
+# Last, so that a new revision changes no layer above. VERSION's default is package.json's version.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="actions-runner-manager" \
+      org.opencontainers.image.description="Lets the maintainers of a GitHub team manage their own self-hosted runner group, through a GitHub App" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="https://github.com/actions-runner-manager/actions-runner-manager" \
+      org.opencontainers.image.url="https://github.com/actions-runner-manager/actions-runner-manager" \
+      org.opencontainers.image.licenses="MIT"

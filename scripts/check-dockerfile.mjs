@@ -7,11 +7,38 @@
 // no shell-form CMD/ENTRYPOINT/HEALTHCHECK in it (distroless has no shell); CMD is ["dist/main.js"] in exec form;
 // it copies package.json (its "type": "module" makes dist/*.js ES modules), dist/, node_modules/ and openapi.yaml
 // (read at run time) into WORKDIR /app and EXPOSEs 8443; no ADD of a URL or git repository anywhere; the build
-// keeps only production dependencies; no secret-looking ENV/ARG; .dockerignore keeps secrets and bulk out.
+// keeps only production dependencies; no secret-looking ENV/ARG; .dockerignore keeps secrets and bulk out;
+// every base image is pinned by digest (tag@sha256:…, kept fresh by Renovate); the final stage carries the OCI
+// labels version (from ARG VERSION, whose default is package.json's version), revision (ARG REVISION), source and
+// licenses (package.json's license).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const FINAL_IMAGE = "gcr.io/distroless/nodejs24-debian13:nonroot";
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+const OCI = "org.opencontainers.image.";
+
+/** LABEL args → { key: value }, quotes removed (`a="b c" d=e`). */
+function labelPairs(args) {
+  const pairs = {};
+  for (const m of args.matchAll(/([A-Za-z0-9_.-]+)=("((?:[^"\\]|\\.)*)"|(\S*))/g)) pairs[m[1]] = m[3] ?? m[4];
+  return pairs;
+}
+
+/** ARG lines of a stage → { NAME: default | undefined }. */
+function argDefaults(stage) {
+  const args = {};
+  for (const i of stage.filter((x) => x.keyword === "ARG")) {
+    const [name, ...rest] = i.args.split("=");
+    args[name.trim()] = rest.length
+      ? rest
+          .join("=")
+          .trim()
+          .replace(/^"(.*)"$/, "$1")
+      : undefined;
+  }
+  return args;
+}
 
 /** Dockerfile text → instructions [{ line, keyword, args }], with continuations joined and comments dropped. */
 function parseDockerfile(text) {
@@ -60,7 +87,7 @@ function copyArgs(args) {
 }
 
 /** Every policy problem in a Dockerfile's text, as strings ("line N: …"); [] when it complies. */
-function checkDockerfile(text, { dockerignore } = {}) {
+function checkDockerfile(text, { dockerignore, packageJson } = {}) {
   const problems = [];
   const instructions = parseDockerfile(text);
   const froms = instructions.filter((i) => i.keyword === "FROM");
@@ -74,6 +101,38 @@ function checkDockerfile(text, { dockerignore } = {}) {
   const imageWithoutDigest = image.replace(/@sha256:[0-9a-f]{64}$/, "");
   if (imageWithoutDigest !== FINAL_IMAGE) {
     problems.push(`line ${lastFrom.line}: the final stage must be FROM ${FINAL_IMAGE} (optionally @sha256:…), not ${image}`);
+  }
+
+  const stageNames = new Set(froms.map((f) => /\sAS\s+(\S+)\s*$/i.exec(f.args)?.[1]?.toLowerCase()).filter(Boolean));
+  for (const from of froms) {
+    const base = from.args.split(/\s+/).find((w) => !w.startsWith("--")) ?? "";
+    if (!stageNames.has(base.toLowerCase()) && !DIGEST.test(base)) {
+      problems.push(`line ${from.line}: FROM ${base} is not pinned by digest: write ${base}@sha256:… (Renovate keeps it fresh)`);
+    }
+  }
+
+  const labels = Object.assign({}, ...finalStage.filter((i) => i.keyword === "LABEL").map((i) => labelPairs(i.args)));
+  const args = argDefaults(finalStage);
+  for (const key of ["version", "revision", "source", "licenses"]) {
+    if (!labels[OCI + key]) problems.push(`the final stage must LABEL ${OCI}${key}`);
+  }
+  for (const [key, arg] of [
+    ["version", "VERSION"],
+    ["revision", "REVISION"],
+  ]) {
+    const value = labels[OCI + key];
+    if (value !== undefined && value !== `\${${arg}}` && value !== `$${arg}`) {
+      problems.push(`LABEL ${OCI}${key} must be "\${${arg}}" (the release workflow passes --build-arg ${arg}), not "${value}"`);
+    }
+    if (value !== undefined && !(arg in args)) problems.push(`the final stage must declare ARG ${arg} (LABEL ${OCI}${key} reads it)`);
+  }
+  if (packageJson !== undefined) {
+    if ("VERSION" in args && args.VERSION !== packageJson.version) {
+      problems.push(`ARG VERSION defaults to ${args.VERSION}, but package.json's version is ${packageJson.version}`);
+    }
+    if (labels[OCI + "licenses"] !== undefined && labels[OCI + "licenses"] !== packageJson.license) {
+      problems.push(`LABEL ${OCI}licenses is ${labels[OCI + "licenses"]}, but package.json's license is ${packageJson.license}`);
+    }
   }
 
   for (const i of finalStage) {
@@ -263,14 +322,15 @@ function checkBuildInputs(text, root, dockerignore) {
 
 // ---- self-test: each rule must reject a Dockerfile that breaks it ----
 
-const GOOD = `FROM node:24-bookworm-slim AS build
+const PINNED = "@sha256:" + "0".repeat(64);
+const GOOD = `FROM --platform=$BUILDPLATFORM node:24-bookworm-slim${PINNED} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build && \\
     npm prune --omit=dev
-FROM ${FINAL_IMAGE}
+FROM ${FINAL_IMAGE}${PINNED}
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
@@ -279,12 +339,26 @@ COPY openapi.yaml ./
 USER 65532:65532
 EXPOSE 8443
 CMD ["dist/main.js"]
+ARG VERSION=1.2.3
+ARG REVISION=unknown
+LABEL org.opencontainers.image.version="\${VERSION}" \\
+      org.opencontainers.image.revision="\${REVISION}" \\
+      org.opencontainers.image.source="https://example.com/x" \\
+      org.opencontainers.image.licenses="MIT"
 `;
+const GOOD_PACKAGE = { version: "1.2.3", license: "MIT" };
 
 const BAD = {
   "single stage": GOOD.replace(/^[\s\S]*?(?=FROM gcr)/, ""),
   "final FROM not distroless": GOOD.replace(FINAL_IMAGE, "node:24-bookworm-slim"),
   "final FROM the root variant": GOOD.replace(FINAL_IMAGE, "gcr.io/distroless/nodejs24-debian13"),
+  "build FROM without digest": GOOD.replace(`slim${PINNED}`, "slim"),
+  "final FROM without digest": GOOD.replace(`${FINAL_IMAGE}${PINNED}`, FINAL_IMAGE),
+  "no version label": GOOD.replace('org.opencontainers.image.version="${VERSION}" \\\n', ""),
+  "version label not from ARG": GOOD.replace('version="${VERSION}"', 'version="1.2.3"'),
+  "VERSION default is not package.json's": GOOD.replace("ARG VERSION=1.2.3", "ARG VERSION=1.0.0"),
+  "licenses label is not package.json's": GOOD.replace('licenses="MIT"', 'licenses="Apache-2.0"'),
+  "no ARG REVISION": GOOD.replace("ARG REVISION=unknown\n", ""),
   "USER root": GOOD.replace("USER 65532:65532", "USER root"),
   "USER 0:0": GOOD.replace("USER 65532:65532", "USER 0:0"),
   "ADD of a URL": GOOD.replace("COPY openapi.yaml ./", "ADD https://example.com/openapi.yaml ./"),
@@ -300,13 +374,13 @@ const BAD = {
 
 function selfTest() {
   let failed = 0;
-  const good = checkDockerfile(GOOD);
+  const good = checkDockerfile(GOOD, { packageJson: GOOD_PACKAGE });
   if (good.length) {
     failed++;
     console.log(`FAIL check-dockerfile self-test: the compliant example is refused: ${good.join("; ")}`);
   }
   for (const [name, text] of Object.entries(BAD)) {
-    const problems = checkDockerfile(text);
+    const problems = checkDockerfile(text, { packageJson: GOOD_PACKAGE });
     if (problems.length === 0) {
       failed++;
       console.log(`FAIL check-dockerfile self-test: "${name}" was not caught`);
@@ -335,7 +409,9 @@ function main(argv) {
   const ignoreFile = join(dirname(file), ".dockerignore");
   const dockerignore = existsSync(ignoreFile) ? readFileSync(ignoreFile, "utf8") : "";
   const text = readFileSync(file, "utf8");
-  const problems = checkDockerfile(text, { dockerignore });
+  const packageFile = join(dirname(file), "package.json");
+  const packageJson = existsSync(packageFile) ? JSON.parse(readFileSync(packageFile, "utf8")) : undefined;
+  const problems = checkDockerfile(text, { dockerignore, packageJson });
   const inputs = checkBuildInputs(text, dirname(file), dockerignore);
   for (const p of [...problems, ...inputs.problems]) console.log(`FAIL check-dockerfile: ${file}: ${p}`);
   if (problems.length === 0) console.log(`PASS check-dockerfile: ${file} follows the image policy`);

@@ -4,6 +4,7 @@
 #   bash scripts/lint-dockerfile.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# renovate: datasource=npm depName=dockerfilelint
 DOCKERFILELINT_VERSION=1.8.0
 
 status=0

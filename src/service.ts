@@ -21,6 +21,7 @@ import { memoryRefusalCounter, type RefusalCounter } from "./refusal-counter.js"
 import { startServer } from "./server.js";
 import { createKeyedLock, type KeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
+import { VERSION } from "./version.js";
 
 export interface ServiceOptions {
   /** how GitHub is reached; globalThis.fetch unless a test or the demo says otherwise */
@@ -97,6 +98,8 @@ function atMostEvery(intervalMs: number, clock: Clock, check: () => Promise<void
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
+  // The first line says which release starts, so that any later line of a rollout can be read against it.
+  log.info("starting actions-runner-manager", { version: VERSION, nodeVersion: process.versions.node });
   warnOfLessSafePolicies(config.policy, log, config.auth);
   const metrics = options.metrics ?? createMetrics();
   const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
@@ -206,7 +209,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   }
   const running = server;
   if (metricsServer) log.info("metrics listening", { url: `${metricsServer.url}/metrics` });
-  log.info("listening", { url: running.url, config: redactConfig(config) });
+  log.info("listening", { url: running.url, version: VERSION, config: redactConfig(config) });
   return {
     url: running.url,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),

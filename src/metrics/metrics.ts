@@ -14,9 +14,11 @@
  *   arm_cache_entries{cache}                                  entries held, at each scrape
  *   arm_rate_limited_total{limiter}                           429s given; limiter user | address
  *   arm_redis_up                                              1 when the shared rate-limit store is connected (with redis.url)
+ *   arm_build_info{version, node_version}                     always 1: which release, on which Node, is answering
  *   process_*, nodejs_*                                       prom-client's default process metrics
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { VERSION } from "../version.js";
 
 export type LimiterName = "user" | "address" | "refusals";
 
@@ -70,9 +72,27 @@ export function githubRouteLabel(route: string): string {
 /** Calls whose rate-limit headers are not the installation's budget: a caller's own token, or the App's JWT. */
 const NOT_INSTALLATION = /^[A-Z]+ \/(user$|app\b)/;
 
-export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+/** What arm_build_info reports: the release (package.json's version) and the Node.js running it. */
+export interface BuildInfo {
+  version: string;
+  nodeVersion: string;
+}
+
+export function createMetrics(options: { processMetrics?: boolean; build?: BuildInfo } = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+
+  // The Prometheus "info" idiom: a constant 1 whose labels say what runs, so that a query can join them to any
+  // other series (e.g. `… * on(instance) group_left(version) arm_build_info`) and a rollout shows in a graph.
+  const build = options.build ?? { version: VERSION, nodeVersion: process.versions.node };
+  new Gauge({
+    name: "arm_build_info",
+    help: "Always 1; its labels name the running release (package.json's version) and Node.js version",
+    labelNames: ["version", "node_version"] as const,
+    registers: [registry],
+  })
+    .labels(build.version, build.nodeVersion)
+    .set(1);
 
   const httpRequests = new Counter({
     name: "arm_http_requests_total",
