@@ -17,6 +17,7 @@ import { inOriginForm } from "./http/request-target.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
 import { startProbeServer, type ProbeServer } from "./http/probe-server.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
+import { tlsCertificateExpiry } from "./metrics/tls-certificate.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
 import { createRequestMeters } from "./request-meter.js";
@@ -211,7 +212,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
   try {
     const listener = inOriginForm(app);
     // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
-    server = await startServer(listener, { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
+    const certificateExpiry = tlsCertificateExpiry(metrics.registry);
+    server = await startServer(listener, {
+      ...config.server,
+      shutdownGraceMs: config.server.shutdownGraceSeconds * 1000,
+      log,
+      onCertificate: (certificate) => certificateExpiry(new Date(certificate.validTo)),
+    });
     if (config.server.probePort !== undefined) {
       probeServer = await startProbeServer(listener, { address: config.server.address, port: config.server.probePort });
     }
