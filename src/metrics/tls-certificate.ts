@@ -6,14 +6,12 @@
  */
 import { Gauge, type Registry } from "prom-client";
 
-export const TLS_CERTIFICATE_EXPIRY_METRIC = "arm_tls_certificate_expiry_timestamp_seconds";
-
 /** Returns the setter the server calls with each certificate it starts serving. */
 export function tlsCertificateExpiry(registry: Registry): (notAfter: Date) => void {
   let gauge: Gauge | undefined;
   return (notAfter) => {
     gauge ??= new Gauge({
-      name: TLS_CERTIFICATE_EXPIRY_METRIC,
+      name: "arm_tls_certificate_expiry_timestamp_seconds",
       help: "When the served TLS certificate expires (its notAfter), in seconds since the Unix epoch",
       registers: [registry],
     });
