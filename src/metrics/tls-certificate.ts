@@ -10,11 +10,14 @@ import { Gauge, type Registry } from "prom-client";
 export function tlsCertificateExpiry(registry: Registry): (notAfter: Date) => void {
   let gauge: Gauge | undefined;
   return (notAfter) => {
-    gauge ??= new Gauge({
-      name: "arm_tls_certificate_expiry_timestamp_seconds",
-      help: "When the served TLS certificate expires (its notAfter), in seconds since the Unix epoch",
-      registers: [registry],
-    });
+    // A registry shared by two services (a test restarting one) keeps one series.
+    gauge ??=
+      (registry.getSingleMetric("arm_tls_certificate_expiry_timestamp_seconds") as Gauge | undefined) ??
+      new Gauge({
+        name: "arm_tls_certificate_expiry_timestamp_seconds",
+        help: "When the served TLS certificate expires (its notAfter), in seconds since the Unix epoch",
+        registers: [registry],
+      });
     gauge.set(Math.floor(notAfter.getTime() / 1000));
   };
 }
