@@ -3,9 +3,13 @@
 //      against the kubernetes-types package (cert-manager's Certificate and the Prometheus Operator's
 //      ServiceMonitor against the small hand-written types below), so a misspelled or mistyped field fails.
 //      A deliberately misspelled Deployment proves the check bites.
-//   2. wiring: no subPath mount; the pod's security settings; probes on /healthz and /readyz with the scheme the
-//      server serves; preStop sleep + drain inside the grace period; Service / Ingress / ServiceMonitor / HPA /
-//      PDB / NetworkPolicy point at what exists.
+//   2. wiring: no subPath mount; the pod's security settings (the `helm test` pod's too); probes on /healthz and
+//      /readyz with the scheme the server serves (the plain-HTTP probe port under mutual TLS); preStop sleep +
+//      drain inside the grace period; Service / Ingress / ServiceMonitor / HPA / PDB / NetworkPolicy / test pod
+//      point at what exists; every object carries the common labels; NODE_EXTRA_CA_CERTS is a mounted file.
+//   2b. monitoring: the PrometheusRule's shape (not in kubernetes-types), and every metric its expressions and the
+//      Grafana dashboard's queries name is one the server exports (registered in src/metrics, or prom-client's
+//      process metrics); only kube-state-metrics' kube_* and Prometheus' own `up` may come from elsewhere.
 //   3. the rendered config.yml is accepted by the server's own parser (src/config/load-config.ts), with the
 //      Deployment's environment and a throwaway key and certificate standing in for the mounted Secrets.
 //
@@ -13,7 +17,7 @@
 //   (DIR holds node_modules/kubernetes-types; scripts/check-chart.sh passes it.)
 import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath, URL } from "node:url";
@@ -31,8 +35,10 @@ const TYPES = {
   NetworkPolicy: "kubernetes-types/networking/v1",
   HorizontalPodAutoscaler: "kubernetes-types/autoscaling/v2",
   PodDisruptionBudget: "kubernetes-types/policy/v1",
+  Pod: "kubernetes-types/core/v1",
   Certificate: "./crds.js",
   ServiceMonitor: "./crds.js",
+  PrometheusRule: "./crds.js",
 };
 
 // The parts of cert-manager.io/v1 Certificate and monitoring.coreos.com/v1 ServiceMonitor that exist upstream
@@ -83,6 +89,16 @@ interface Endpoint {
   bearerTokenSecret?: SecretKeySelector; authorization?: { type?: string; credentials?: SecretKeySelector };
   honorLabels?: boolean; honorTimestamps?: boolean; followRedirects?: boolean; enableHttp2?: boolean;
   relabelings?: object[]; metricRelabelings?: object[];
+}
+interface Rule {
+  alert?: string; record?: string; expr: string | number; for?: Duration | \`\${number}d\`; keep_firing_for?: Duration;
+  labels?: Record<string, string>; annotations?: Record<string, string>;
+}
+export interface PrometheusRule {
+  apiVersion: "monitoring.coreos.com/v1";
+  kind: "PrometheusRule";
+  metadata: ObjectMeta;
+  spec: { groups: Array<{ name: string; interval?: Duration; limit?: number; partial_response_strategy?: string; rules: Rule[] }> };
 }
 export interface ServiceMonitor {
   apiVersion: "monitoring.coreos.com/v1";
@@ -225,6 +241,7 @@ function checkWiring(name, docs) {
   const mounts = container.volumeMounts ?? [];
   const volumes = Object.fromEntries((pod.volumes ?? []).map((v) => [v.name, v]));
   const env = Object.fromEntries((container.env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
+  const mountOf = (path) => mounts.find((m) => posix.dirname(path) === m.mountPath.replace(/\/$/, ""));
   const matches = (selector) => Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => podLabels[k] === v);
 
   for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
@@ -232,17 +249,32 @@ function checkWiring(name, docs) {
       if (m.subPath || m.subPathExpr) problems.push(`${c.name} mounts ${m.name} with subPath: a rotated Secret would never reach the pod`);
     }
   }
-  const psc = pod.securityContext ?? {};
-  if (psc.runAsNonRoot !== true || psc.runAsUser !== 65532) problems.push("pod securityContext must runAsNonRoot as 65532");
-  if (psc.seccompProfile?.type !== "RuntimeDefault") problems.push("pod seccompProfile must be RuntimeDefault");
-  const sc = container.securityContext ?? {};
-  if (sc.readOnlyRootFilesystem !== true) problems.push("readOnlyRootFilesystem must be true");
-  if (sc.allowPrivilegeEscalation !== false) problems.push("allowPrivilegeEscalation must be false");
-  if (!(sc.capabilities?.drop ?? []).includes("ALL")) problems.push("capabilities must drop ALL");
+  problems.push(...restrictedPodProblems("the server's pod", pod, container));
   if (pod.automountServiceAccountToken !== false) problems.push("the service account token must not be mounted");
+  // commonLabels: whatever the Deployment carries beyond the chart's own labels, every object carries too.
+  const commonLabels = Object.entries(deployment.metadata.labels ?? {}).filter(([k]) => !CHART_LABELS.has(k));
+  for (const doc of docs) {
+    const missing = commonLabels.filter(([k, v]) => doc.metadata.labels?.[k] !== v).map(([k]) => k);
+    if (missing.length) problems.push(`${doc.kind} ${doc.metadata.name} lacks the common label(s) ${missing.join(", ")}`);
+  }
+  for (const [k, v] of commonLabels) if (podLabels[k] !== v) problems.push(`the pod template lacks the common label ${k}`);
+  // NODE_EXTRA_CA_CERTS (github.caBundle): read once at start-up, so it must be a file the pod has from the start.
+  if (env.NODE_EXTRA_CA_CERTS !== undefined) {
+    const volume = volumes[mountOf(env.NODE_EXTRA_CA_CERTS)?.name];
+    const source = volume?.configMap ?? volume?.secret;
+    const file = basename(env.NODE_EXTRA_CA_CERTS);
+    if (!source) problems.push(`NODE_EXTRA_CA_CERTS (${env.NODE_EXTRA_CA_CERTS}) is not in a mounted ConfigMap or Secret`);
+    else if (source.items && !source.items.some((i) => i.path === file))
+      problems.push(`NODE_EXTRA_CA_CERTS names ${file}, which its volume does not hold`);
+    const rendered = byKind("ConfigMap").find((c) => c.metadata.name === volume?.configMap?.name);
+    if (rendered && !/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(rendered.data?.[file] ?? ""))
+      problems.push(`ConfigMap ${rendered.metadata.name} key ${file} is not a PEM certificate bundle`);
+  }
+  for (const name of ["HTTPS_PROXY", "HTTP_PROXY"]) {
+    if (env[name] !== undefined && !/^https?:\/\/[^\s/]+/.test(env[name])) problems.push(`${name} is not a proxy URL: ${env[name]}`);
+  }
   if (!mounts.some((m) => m.mountPath === "/tmp" && volumes[m.name]?.emptyDir)) problems.push("/tmp must be an emptyDir");
 
-  const mountOf = (path) => mounts.find((m) => posix.dirname(path) === m.mountPath.replace(/\/$/, ""));
   const configPath = env.CONFIG_PATH;
   const configMount = configPath && mountOf(configPath);
   if (!configMount || !volumes[configMount.name]?.secret) problems.push(`CONFIG_PATH (${configPath}) is not in a mounted Secret`);
@@ -263,7 +295,11 @@ function checkWiring(name, docs) {
     const port = container.ports.find((p) => p.containerPort === config.server?.port);
     if (!port) problems.push(`config server.port ${config.server?.port} is not a containerPort`);
     const mtls = Boolean(tls.enabled && tls.clientCAFile);
-    const scheme = tls.enabled ? "HTTPS" : "HTTP";
+    // Under mutual TLS the kubelet (no client certificate) probes server.probePort, plain HTTP.
+    const probePort = mtls ? container.ports.find((p) => p.containerPort === config.server?.probePort) : port;
+    if (mtls && !probePort)
+      problems.push(`under mutual TLS, config server.probePort (${config.server?.probePort}) must be a containerPort`);
+    const scheme = tls.enabled && !mtls ? "HTTPS" : "HTTP";
     for (const [probe, path] of [
       ["livenessProbe", "/healthz"],
       ["readinessProbe", "/readyz"],
@@ -271,12 +307,12 @@ function checkWiring(name, docs) {
     ]) {
       const p = container[probe];
       if (!p) problems.push(`${probe} is missing`);
-      else if (mtls) {
-        if (!p.tcpSocket) problems.push(`${probe} must be tcpSocket under mutual TLS (the kubelet has no client certificate)`);
-      } else if (p.httpGet?.path !== path || p.httpGet?.scheme !== scheme) {
-        problems.push(`${probe} must GET ${path} over ${scheme}, got ${JSON.stringify(p.httpGet ?? p)}`);
-      } else if (p.httpGet.port !== port?.name && p.httpGet.port !== port?.containerPort) {
-        problems.push(`${probe} targets port ${p.httpGet.port}, not the server's`);
+      else if (p.httpGet?.path !== path || p.httpGet?.scheme !== scheme) {
+        problems.push(
+          `${probe} must GET ${path} over ${scheme}${mtls ? " (the probe port, under mutual TLS)" : ""}, got ${JSON.stringify(p.httpGet ?? p)}`,
+        );
+      } else if (p.httpGet.port !== probePort?.name && p.httpGet.port !== probePort?.containerPort) {
+        problems.push(`${probe} targets port ${p.httpGet.port}, not the server's ${mtls ? "probe port" : "port"}`);
       }
     }
     for (const key of ["certFile", "keyFile", "clientCAFile"]) {
@@ -352,6 +388,7 @@ function checkWiring(name, docs) {
     if (config && !egressPorts.includes(Number(new URL(config.baseUrl ?? "https://api.github.com").port || 443)))
       problems.push("NetworkPolicy blocks GitHub's API port");
   }
+  for (const test of byKind("Pod")) problems.push(...testPodProblems(test, { deployment, container, services, podLabels }));
   for (const cert of byKind("Certificate")) {
     const tlsVolume = Object.values(volumes).find((v) => v.secret?.secretName === cert.spec.secretName);
     if (!tlsVolume) problems.push(`Certificate's Secret ${cert.spec.secretName} is not mounted`);
@@ -359,6 +396,199 @@ function checkWiring(name, docs) {
       problems.push("the TLS Secret must be mounted whole (no items): the server reads tls.crt, tls.key and ca.crt");
   }
   return { problems, config, configText, env };
+}
+
+/** The chart's own labels; any other label on the Deployment came from commonLabels. */
+const CHART_LABELS = new Set([
+  "helm.sh/chart",
+  "app.kubernetes.io/name",
+  "app.kubernetes.io/instance",
+  "app.kubernetes.io/version",
+  "app.kubernetes.io/managed-by",
+  "app.kubernetes.io/component",
+]);
+
+/** The "restricted" Pod Security Standard, as far as the chart sets it; a uid may be left to the platform (OpenShift). */
+function restrictedPodProblems(what, pod, container) {
+  const problems = [];
+  const psc = pod.securityContext ?? {};
+  const sc = container.securityContext ?? {};
+  if (psc.runAsNonRoot !== true && sc.runAsNonRoot !== true) problems.push(`${what} must runAsNonRoot`);
+  for (const [where, ctx] of [
+    ["pod", psc],
+    ["container", sc],
+  ]) {
+    if (ctx.runAsUser === 0 || ctx.runAsGroup === 0) problems.push(`${what}: ${where} securityContext must not run as uid or gid 0`);
+  }
+  if (psc.seccompProfile?.type !== "RuntimeDefault" && sc.seccompProfile?.type !== "RuntimeDefault")
+    problems.push(`${what}: seccompProfile must be RuntimeDefault`);
+  if (sc.readOnlyRootFilesystem !== true) problems.push(`${what}: readOnlyRootFilesystem must be true`);
+  if (sc.allowPrivilegeEscalation !== false) problems.push(`${what}: allowPrivilegeEscalation must be false`);
+  if (sc.privileged === true) problems.push(`${what}: must not be privileged`);
+  if (!(sc.capabilities?.drop ?? []).includes("ALL")) problems.push(`${what}: capabilities must drop ALL`);
+  return problems;
+}
+
+/** The `helm test` pod: a test hook, the server's image run by node (no shell in it), GET /readyz on a Service port. */
+function testPodProblems(test, { deployment, container, services, podLabels }) {
+  const problems = [];
+  const name = `test pod ${test.metadata.name}`;
+  if (test.metadata.annotations?.["helm.sh/hook"] !== "test") problems.push(`${name} must be a helm.sh/hook: test`);
+  if (test.spec.restartPolicy !== "Never") problems.push(`${name} must have restartPolicy Never`);
+  const [c] = test.spec.containers;
+  problems.push(...restrictedPodProblems(name, test.spec, c));
+  if (test.spec.automountServiceAccountToken !== false) problems.push(`${name}: the service account token must not be mounted`);
+  if (c.image !== container.image) problems.push(`${name} must use the server's image (${container.image}), got ${c.image}`);
+  if (c.command) problems.push(`${name} must not override the entrypoint (node): the image has no shell`);
+  if (!(c.args ?? []).includes("-e")) problems.push(`${name} must run a node -e script`);
+  // Selected by the Service or the PDB, the test pod would be taken for a server.
+  const selectors = [deployment.spec.selector.matchLabels, ...services.map((s) => s.spec.selector ?? {})];
+  if (selectors.some((sel) => Object.entries(sel).every(([k, v]) => test.metadata.labels?.[k] === v)))
+    problems.push(`${name} carries the server's selector labels`);
+  const url = new URL((c.env ?? []).find((e) => e.name === "ARM_TEST_URL")?.value ?? "http://missing");
+  if (url.pathname !== "/readyz") problems.push(`${name} must GET /readyz, got ${url.pathname}`);
+  const [host] = url.hostname.split(".");
+  const service = services.find((s) => s.metadata.name === host);
+  const servicePort = service?.spec.ports.find((p) => String(p.port) === url.port);
+  if (!servicePort) problems.push(`${name} asks ${url.host}, which is no Service port`);
+  else {
+    const target = container.ports.find((p) => p.name === servicePort.targetPort);
+    const expected = servicePort.appProtocol === "https" ? "https:" : "http:";
+    if (url.protocol !== expected) problems.push(`${name} speaks ${url.protocol} to a port that serves ${expected}`);
+    if (target?.name === "metrics") problems.push(`${name} must not ask the metrics port`);
+  }
+  const extraCa = (c.env ?? []).find((e) => e.name === "NODE_EXTRA_CA_CERTS")?.value;
+  if (url.protocol === "https:" && !extraCa) problems.push(`${name} speaks https: without NODE_EXTRA_CA_CERTS (the server's CA)`);
+  if (extraCa && !(c.volumeMounts ?? []).some((m) => posix.dirname(extraCa) === m.mountPath.replace(/\/$/, "")))
+    problems.push(`${name}: NODE_EXTRA_CA_CERTS (${extraCa}) is not in a mounted volume`);
+  void podLabels;
+  return problems;
+}
+
+// ---------------------------------------------------------------- 2b. alerts and dashboard name exported metrics
+
+/** Metric names the server exports: registered in src/metrics (histograms as _bucket/_sum/_count), plus prom-client's process metrics. */
+async function exportedMetrics() {
+  const names = new Set();
+  const dir = join(REPO, "src", "metrics");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    const text = readFileSync(join(dir, file), "utf8");
+    for (const [, kind, name] of text.matchAll(
+      /new (Counter|Gauge|Histogram|Summary)(?:<[^>]*>)?\(\{\s*name:\s*"([a-zA-Z_:][a-zA-Z0-9_:]*)"/g,
+    )) {
+      names.add(name);
+      if (kind === "Histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(name + suffix);
+      if (kind === "Summary") for (const suffix of ["_sum", "_count"]) names.add(name + suffix);
+    }
+  }
+  const { Registry, collectDefaultMetrics } = await import("prom-client");
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  for (const m of await registry.getMetricsAsJSON()) {
+    names.add(m.name);
+    if (m.type === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(m.name + suffix);
+  }
+  return names;
+}
+
+const PROMQL_WORDS = new Set(
+  (
+    "by without on ignoring group_left group_right bool offset and or unless sum min max avg count stddev stdvar topk bottomk " +
+    "quantile count_values rate irate increase delta idelta deriv predict_linear histogram_quantile absent absent_over_time " +
+    "time vector scalar clamp_min clamp_max abs ceil floor round sort sort_desc label_replace label_join avg_over_time " +
+    "min_over_time max_over_time sum_over_time count_over_time last_over_time changes resets timestamp le inf nan"
+  ).split(" "),
+);
+
+/** The metric names a PromQL expression reads: identifiers outside strings, label matchers and ranges, that are not PromQL's words. */
+function metricNames(expr) {
+  const code = String(expr)
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, "{}")
+    .replace(/\[[^\]]*\]/g, "[]")
+    .replace(/\$\w+/g, "")
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, "");
+  return [...code.matchAll(/(?<![\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(?![\w(])/g)]
+    .map((m) => m[1])
+    .filter((n) => !PROMQL_WORDS.has(n.toLowerCase()) && !/^\d/.test(n));
+}
+
+/** Metrics scraped from elsewhere: Prometheus' own up, kube-state-metrics' kube_*, and the rules' own records. */
+const foreignMetric = (name, records) => name === "up" || name.startsWith("kube_") || records.has(name);
+
+function checkMonitoring(name, docs, exported) {
+  const problems = [];
+  for (const rule of docs.filter((d) => d.kind === "PrometheusRule")) {
+    const groups = rule.spec?.groups;
+    if (!Array.isArray(groups) || groups.length === 0) {
+      problems.push(`PrometheusRule ${rule.metadata.name} has no groups`);
+      continue;
+    }
+    const records = new Set(groups.flatMap((g) => (g.rules ?? []).map((r) => r.record).filter(Boolean)));
+    const alerts = new Set();
+    for (const group of groups) {
+      if (typeof group.name !== "string" || group.name === "") problems.push("a PrometheusRule group has no name");
+      if (!Array.isArray(group.rules) || group.rules.length === 0) problems.push(`PrometheusRule group ${group.name} has no rules`);
+      for (const r of group.rules ?? []) {
+        const id = r.alert ?? r.record ?? "(unnamed)";
+        if ((r.alert === undefined) === (r.record === undefined)) problems.push(`rule ${id}: exactly one of alert and record`);
+        if (r.alert !== undefined && !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(r.alert)) problems.push(`alert ${id}: not a valid alert name`);
+        if (r.record !== undefined && !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(r.record)) problems.push(`record ${id}: not a valid metric name`);
+        if (r.alert && alerts.has(r.alert)) problems.push(`alert ${id} appears twice`);
+        alerts.add(r.alert);
+        if (r.for !== undefined && !/^([0-9]+(ms|s|m|h|d|w|y))+$/.test(r.for))
+          problems.push(`rule ${id}: for ${r.for} is not a Prometheus duration`);
+        if (r.record && (r.for || r.annotations)) problems.push(`record ${id}: a recording rule has no for or annotations`);
+        if (r.alert && !r.labels?.severity) problems.push(`alert ${id}: no severity label`);
+        if (r.alert && !r.annotations?.summary) problems.push(`alert ${id}: no summary annotation`);
+        if (typeof r.expr !== "string" || r.expr.trim() === "") {
+          problems.push(`rule ${id}: expr is empty`);
+          continue;
+        }
+        for (const [open, close] of [
+          ["(", ")"],
+          ["{", "}"],
+          ["[", "]"],
+        ])
+          if (r.expr.split(open).length !== r.expr.split(close).length)
+            problems.push(`rule ${id}: unbalanced ${open}${close} in ${r.expr}`);
+        for (const metric of metricNames(r.expr))
+          if (!exported.has(metric) && !foreignMetric(metric, records))
+            problems.push(`rule ${id} reads ${metric}, which the server does not export`);
+      }
+    }
+  }
+  for (const cm of docs.filter((d) => d.kind === "ConfigMap" && d.data && Object.keys(d.data).some((k) => k.endsWith(".json")))) {
+    for (const [key, text] of Object.entries(cm.data).filter(([k]) => k.endsWith(".json"))) {
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (error) {
+        problems.push(`dashboard ${cm.metadata.name}/${key} is not JSON: ${error.message}`);
+        continue;
+      }
+      if (!dashboard.title || !dashboard.uid) problems.push(`dashboard ${key} needs a title and a uid`);
+      if (!Object.keys(cm.metadata.labels ?? {}).some((l) => l === "grafana_dashboard") && name === "all-features")
+        problems.push(`dashboard ConfigMap ${cm.metadata.name} lacks the grafana_dashboard label`);
+      const panels = (dashboard.panels ?? []).flatMap((p) => [p, ...(p.panels ?? [])]);
+      const queries = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+      for (const v of dashboard.templating?.list ?? []) {
+        const q = typeof v.query === "string" ? v.query : v.query?.query;
+        if (v.type === "query" && q) queries.push({ panel: `variable ${v.name}`, expr: q.replace(/^label_values\((.*),\s*\w+\)$/, "$1") });
+      }
+      if (queries.length === 0) problems.push(`dashboard ${key} has no queries`);
+      const ids = panels.map((p) => p.id);
+      if (new Set(ids).size !== ids.length) problems.push(`dashboard ${key} repeats a panel id`);
+      for (const { panel, expr } of queries) {
+        if (typeof expr !== "string" || expr === "") problems.push(`dashboard panel "${panel}" has an empty query`);
+        else
+          for (const metric of metricNames(expr))
+            if (!exported.has(metric) && !foreignMetric(metric, new Set()))
+              problems.push(`dashboard panel "${panel}" reads ${metric}, which the server does not export`);
+      }
+    }
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------- 3. the server accepts the config
@@ -433,7 +663,38 @@ async function main() {
       appKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
       tls: throwawayTls(scratch),
     };
+    const exported = await exportedMetrics();
+    if (!exported.has("arm_http_requests_total") || !exported.has("process_resident_memory_bytes"))
+      fail(`the metric scan of src/metrics found too little to compare with: ${[...exported].slice(0, 5).join(", ")}`);
+    const bogus = checkMonitoring(
+      "self-test",
+      [
+        {
+          kind: "PrometheusRule",
+          metadata: { name: "self-test" },
+          spec: {
+            groups: [
+              {
+                name: "g",
+                rules: [
+                  { alert: "A", expr: "rate(arm_htp_requests_total[5m]) > 0", labels: { severity: "x" }, annotations: { summary: "s" } },
+                ],
+              },
+            ],
+          },
+        },
+      ],
+      exported,
+    );
+    if (bogus.some((p) => p.includes("arm_htp_requests_total"))) pass("metric check bites: a rule reading a misspelled metric is refused");
+    else fail(`metric check does not bite: ${bogus.join("; ") || "a misspelled metric passed"}`);
     for (const { name, docs } of sets) {
+      const monitoring = checkMonitoring(name, docs, exported);
+      const rules = docs.filter((d) => d.kind === "PrometheusRule").flatMap((d) => d.spec.groups.flatMap((g) => g.rules)).length;
+      const dashboards = docs.filter((d) => d.kind === "ConfigMap" && Object.keys(d.data ?? {}).some((k) => k.endsWith(".json"))).length;
+      if (monitoring.length) monitoring.forEach((p) => fail(`${name}: ${p}`));
+      else if (rules || dashboards)
+        pass(`${name}: ${rules} rule(s) and ${dashboards} dashboard(s): well-formed, and every metric they read is exported by the server`);
       const wiring = checkWiring(name, docs);
       if (Array.isArray(wiring)) {
         wiring.forEach(fail);

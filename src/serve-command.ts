@@ -3,13 +3,16 @@
  * code that reads process.argv and process.env, and the one that handles signals.
  */
 import { ConfigError, loadConfig } from "./config/load-config.js";
+import { outboundProxyFromEnv } from "./config/outbound-proxy.js";
 import { forgetSecretEnv } from "./config/secrets.js";
 import { startService } from "./service.js";
 
 async function serve(argv: readonly string[]): Promise<void> {
   let loaded;
+  let outboundProxy;
   try {
     loaded = loadConfig({ argv, env: process.env });
+    outboundProxy = outboundProxyFromEnv(process.env);
   } catch (error) {
     forgetSecretEnv(process.env);
     if (error instanceof ConfigError) {
@@ -20,7 +23,7 @@ async function serve(argv: readonly string[]): Promise<void> {
   }
   // read once: the private key (and Redis' password) stay in the Config only
   forgetSecretEnv(process.env);
-  const service = await startService(loaded.config);
+  const service = await startService(loaded.config, outboundProxy ? { outboundProxy } : {});
   service.log.info("configuration loaded", { path: loaded.path });
   for (const warning of loaded.warnings) service.log.warn(`configuration: ${warning}`, { path: loaded.path });
 

@@ -27,6 +27,7 @@ import {
   checkTlsMaterial,
   readTlsMaterial,
   secureContextOptions,
+  type CertificateSummary,
   watchTlsFiles,
   type TlsFiles,
   type TlsFileWatcher,
@@ -82,6 +83,8 @@ export interface ServerOptions
    * every pollIntervalMs in case the file system does not notify (60 s; 0 = never). false: read once, at start.
    */
   tlsReload?: false | { debounceMs?: number; pollIntervalMs?: number };
+  /** the certificate served, at start-up and after each reload (metrics: its expiry) */
+  onCertificate?: (summary: CertificateSummary) => void;
 }
 
 export interface RunningServer {
@@ -143,6 +146,7 @@ export async function startServer(app: RequestListener, options: ServerOptions):
       log.debug("TLS handshake refused", { remoteAddress: socket.remoteAddress, reason: error.code ?? error.message }),
     );
     log.info("TLS certificate loaded", { ...summary, ...(clientCAFile === undefined ? {} : { clientCAFile }) });
+    options.onCertificate?.(summary);
     if (options.tlsReload !== false) {
       watcher = watchTlsFiles({
         files,
@@ -151,6 +155,7 @@ export async function startServer(app: RequestListener, options: ServerOptions):
         apply: (contextOptions) => https.setSecureContext(contextOptions),
         log,
         pollIntervalMs: 60_000,
+        ...(options.onCertificate ? { onReloaded: options.onCertificate } : {}),
         ...options.tlsReload,
       });
     }

@@ -5,15 +5,19 @@
  */
 import { createApp } from "./app.js";
 import { redactConfig } from "./config/load-config.js";
+import { proxyForLog, type OutboundProxy } from "./config/outbound-proxy.js";
 import type { Config } from "./config/schema.js";
 import { systemClock, type Clock } from "./clock.js";
 import { withCaches } from "./github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "./github/create-github.js";
+import { proxiedFetch, type ProxiedFetch } from "./github/proxied-fetch.js";
 import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
 import { inOriginForm } from "./http/request-target.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
+import { startProbeServer, type ProbeServer } from "./http/probe-server.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
+import { tlsCertificateExpiry } from "./metrics/tls-certificate.js";
 import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
 import { createRequestMeters } from "./request-meter.js";
@@ -26,6 +30,11 @@ import { VERSION } from "./version.js";
 export interface ServiceOptions {
   /** how GitHub is reached; globalThis.fetch unless a test or the demo says otherwise */
   fetch?: typeof globalThis.fetch;
+  /**
+   * the outbound proxy for GitHub's API (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, read by serve-command.ts); ignored
+   * when `fetch` is given. Redis is reached directly.
+   */
+  outboundProxy?: OutboundProxy;
   /** where log lines go besides the rotating file; stdout by default */
   logStreams?: NodeJS.WritableStream[];
   /** the caches' clock */
@@ -43,6 +52,8 @@ export interface Service {
   url: string;
   /** the metrics listener's URL, when metrics.port is set */
   metricsUrl?: string;
+  /** the probe listener's URL (plain HTTP, /healthz and /readyz only), when server.probePort is set */
+  probeUrl?: string;
   log: Logger;
   /** stops taking connections, lets requests in flight finish, flushes the log */
   close(): Promise<void>;
@@ -106,6 +117,16 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);
   const meters = createRequestMeters();
   const clock = options.clock ?? systemClock;
+  let proxy: ProxiedFetch | undefined;
+  if (options.fetch === undefined && options.outboundProxy !== undefined) {
+    proxy = proxiedFetch(options.outboundProxy);
+    log.info("GitHub is reached through an outbound proxy", {
+      httpsProxy: proxyForLog(options.outboundProxy.httpsProxy ?? options.outboundProxy.httpProxy),
+      httpProxy: proxyForLog(options.outboundProxy.httpProxy),
+      noProxy: options.outboundProxy.noProxy,
+    });
+  }
+  const fetch = options.fetch ?? proxy?.fetch;
   const github = withCaches(
     createGitHub({
       org: config.org,
@@ -122,7 +143,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
       meters,
       reserve: config.server.githubBudget.reserve,
       clock,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(fetch ? { fetch } : {}),
       ...githubTimings,
     }),
     {
@@ -190,9 +211,20 @@ export async function startService(config: Config, options: ServiceOptions = {})
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let metricsServer: MetricsServer | undefined;
+  let probeServer: ProbeServer | undefined;
   try {
+    const listener = inOriginForm(app);
     // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
-    server = await startServer(inOriginForm(app), { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
+    const certificateExpiry = tlsCertificateExpiry(metrics.registry);
+    server = await startServer(listener, {
+      ...config.server,
+      shutdownGraceMs: config.server.shutdownGraceSeconds * 1000,
+      log,
+      onCertificate: (certificate) => certificateExpiry(new Date(certificate.validTo)),
+    });
+    if (config.server.probePort !== undefined) {
+      probeServer = await startProbeServer(listener, { address: config.server.address, port: config.server.probePort });
+    }
     if (config.metrics.port !== undefined) {
       metricsServer = await startMetricsServer(metrics, {
         address: config.metrics.address ?? config.server.address,
@@ -201,26 +233,36 @@ export async function startService(config: Config, options: ServiceOptions = {})
       });
     }
   } catch (error) {
-    log.error("cannot listen", { server: { address: config.server.address, port: config.server.port }, metrics: config.metrics, error });
+    log.error("cannot listen", {
+      server: { address: config.server.address, port: config.server.port, probePort: config.server.probePort },
+      metrics: config.metrics,
+      error,
+    });
     await server?.close();
+    await probeServer?.close();
     await redis?.close();
+    await proxy?.close();
     await logging.close();
     throw error;
   }
   const running = server;
   if (metricsServer) log.info("metrics listening", { url: `${metricsServer.url}/metrics` });
+  if (probeServer) log.info("probes listening", { url: probeServer.url, paths: ["/healthz", "/readyz"] });
   log.info("listening", { url: running.url, version: VERSION, config: redactConfig(config) });
   return {
     url: running.url,
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
+    ...(probeServer ? { probeUrl: probeServer.url } : {}),
     log,
     async close() {
       log.info("shutting down: finishing requests in flight");
       await running.close();
       await metricsServer?.close();
+      await probeServer?.close();
       stores.userStore?.shutdown();
       stores.addressStore?.shutdown();
       await redis?.close();
+      await proxy?.close();
       log.info("stopped");
       await logging.close();
     },

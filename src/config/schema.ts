@@ -65,6 +65,8 @@ export interface Config {
     maxConnections: number;
     /** open connections from one client address (IPv6: per /56); a trusted proxy's count only toward maxConnections */
     maxConnectionsPerAddress: number;
+    /** a plain-HTTP port answering only GET /healthz and /readyz, for probes that cannot present a client certificate */
+    probePort?: number;
   };
   github: {
     /** the most one caller request may wait on GitHub in total, all its GitHub calls and retries included */
@@ -402,6 +404,8 @@ const server = z.object(
     // One CI host or NAT address rarely holds more than a few connections at once; a flood from one
     // address is cut here long before it reaches maxConnections.
     maxConnectionsPerAddress: integer("expected a whole number of connections from 1 to 100000", 1, 100_000).default(100),
+    // Off by default: the kubelet needs it only under mutual TLS, where it cannot present a client certificate.
+    probePort: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
   },
   { error: MAPPING },
 );
@@ -569,6 +573,13 @@ export const configFileSchema = z
     path: ["metrics", "port"],
     error: "must differ from server.port (leave it out to serve /metrics on the server's own port)",
   })
+  .refine(
+    (c) =>
+      c.server?.probePort === undefined ||
+      c.server.probePort === 0 ||
+      (c.server.probePort !== (c.server.port ?? 8443) && c.server.probePort !== c.metrics?.port),
+    { ...conflict, path: ["server", "probePort"], error: "must differ from server.port and metrics.port" },
+  )
   .refine((c) => c.rateLimit === undefined || c.server?.rateLimit === undefined || c.rateLimit === c.server.rateLimit, {
     ...conflict,
     path: ["rateLimit"],

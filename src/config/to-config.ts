@@ -40,6 +40,7 @@ export function toConfig(file: ConfigFile, privateKeyPem: string, redisUrl: stri
       ...(server.trustProxy !== undefined && { trustProxy: server.trustProxy }),
       maxConnections: server.maxConnections,
       maxConnectionsPerAddress: server.maxConnectionsPerAddress,
+      ...(server.probePort !== undefined && { probePort: server.probePort }),
     },
     github: { ...file.github },
     cache: {

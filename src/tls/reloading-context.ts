@@ -108,6 +108,8 @@ export interface WatchTlsFilesOptions {
   pollIntervalMs?: number;
   /** for the clock in log lines about expiry */
   now?: () => Date;
+  /** each certificate put in service by a reload (metrics: its expiry) */
+  onReloaded?: (summary: CertificateSummary) => void;
 }
 
 export interface TlsFileWatcher {
@@ -174,6 +176,7 @@ export function watchTlsFiles(options: WatchTlsFilesOptions): TlsFileWatcher {
     const fields = { ...summary, ...(next.ca ? { clientCA: true } : {}) };
     if (new Date(summary.validTo) <= now()) log.warn("TLS certificate reloaded, but it has expired", fields);
     else log.info("TLS certificate reloaded", fields);
+    options.onReloaded?.(summary);
     return true;
   };
 

@@ -16,6 +16,7 @@ import { describe, test, type TestContext } from "node:test";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { generate } from "selfsigned";
 import { selfSignedCertificate, type SelfSignedCertificate } from "../../src/demo/self-signed.js";
+import type { CertificateSummary } from "../../src/tls/reloading-context.js";
 import { startServer, type ServerLog, type ServerOptions, type ServerTimeouts } from "../../src/server.js";
 
 // ---- certificates ----
@@ -301,7 +302,8 @@ describe("HTTPS: certificate rotation without a restart", () => {
     const before = await serverCert("before.localhost");
     const after = await serverCert("after.localhost");
     const files = writePair(dir, before);
-    const server = await serve(t, { enabled: true, ...files }, { timeouts: { keepAliveMs: 30_000 } });
+    const served: CertificateSummary[] = [];
+    const server = await serve(t, { enabled: true, ...files }, { timeouts: { keepAliveMs: 30_000 }, onCertificate: (c) => served.push(c) });
     const agent = new Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: false });
     t.after(() => agent.destroy());
 
@@ -319,6 +321,11 @@ describe("HTTPS: certificate rotation without a restart", () => {
 
     const fresh = await handshake(server.port, { ca: after.cert, rejectUnauthorized: true });
     assert.equal(fresh.fingerprint256, fingerprint(after.cert));
+    assert.deepEqual(
+      served.map((c) => c.fingerprint256),
+      [fingerprint(before.cert), fingerprint(after.cert)],
+      "onCertificate (the expiry metric) hears of the first certificate and of the reloaded one",
+    );
 
     const again = await get(server.port, { agent });
     assert.equal(again.status, 200);

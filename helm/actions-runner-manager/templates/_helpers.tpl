@@ -33,6 +33,42 @@ helm.sh/chart: {{ include "arm.chart" . }}
 app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/component: server
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Mutual TLS: the kubelet presents no client certificate, so probes use the plain-HTTP probe port. */}}
+{{- define "arm.mtls" -}}
+{{- if and .Values.tls.enabled .Values.tls.clientCA.enabled }}true{{ end }}
+{{- end }}
+
+{{/* Where the corporate CA bundle for GitHub (NODE_EXTRA_CA_CERTS) comes from: a ConfigMap name, or "". */}}
+{{- define "arm.caBundleConfigMap" -}}
+{{- if .Values.github.caBundleConfigMap.name }}
+{{- .Values.github.caBundleConfigMap.name }}
+{{- else if .Values.github.caBundle }}
+{{- printf "%s-github-ca" (include "arm.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{- define "arm.caBundleKey" -}}
+{{- if .Values.github.caBundleConfigMap.name }}{{ .Values.github.caBundleConfigMap.key }}{{ else }}ca.crt{{ end }}
+{{- end }}
+
+{{- define "arm.caBundleDir" -}}/etc/actions-runner-manager/github-ca{{- end }}
+
+{{/* PromQL label matchers of this release's series, as the ServiceMonitor scrapes them (job = the Service's name). */}}
+{{- define "arm.promSelector" -}}
+{{- .Values.metrics.prometheusRule.selector | default (printf "namespace=%q, job=%q" .Release.Namespace (include "arm.fullname" .)) }}
+{{- end }}
+
+{{/* The `helm test` pod's labels that the NetworkPolicy lets in; never the server's selector labels (the
+     Service, the PDB and the NetworkPolicy would then count it as a server pod). */}}
+{{- define "arm.testSelectorLabels" -}}
+app.kubernetes.io/name: {{ printf "%s-test" (include "arm.name" .) | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: test
 {{- end }}
 
 {{- define "arm.serviceAccountName" -}}
@@ -144,6 +180,9 @@ as a file and named by ARM_PRIVATE_KEY_FILE.
 {{- if .Values.metrics.port }}
 {{- $_ := set $c "metrics" (dict "port" (.Values.metrics.port | int)) }}
 {{- end }}
+{{- if include "arm.mtls" . }}
+{{- $_ := set $server "probePort" (.Values.probes.port | int) }}
+{{- end }}
 {{- toYaml $c }}
 {{- end }}
 
@@ -170,6 +209,12 @@ Checks across values that a JSON schema cannot express well, with messages an op
 {{- end }}
 {{- if and (not .Values.existingConfigSecret) (not (include "arm.privateKeyEnabled" .)) }}
 {{- fail "the App's private key is required: set privateKey.existingSecret (recommended) or privateKey.pem" }}
+{{- end }}
+{{- if and .Values.github.caBundle .Values.github.caBundleConfigMap.name }}
+{{- fail "set either github.caBundle or github.caBundleConfigMap.name, not both" }}
+{{- end }}
+{{- if and (include "arm.mtls" .) (or (eq (.Values.probes.port | int) (.Values.containerPort | int)) (eq (.Values.probes.port | int) (.Values.metrics.port | default 0 | int))) }}
+{{- fail "probes.port must differ from containerPort and metrics.port" }}
 {{- end }}
 {{- if and .Values.metrics.port (eq (.Values.metrics.port | int) (.Values.containerPort | int)) }}
 {{- fail "metrics.port must differ from containerPort (leave it empty to serve /metrics on the main port)" }}
