@@ -10,7 +10,10 @@ import type { Config } from "../../../src/config/schema.js";
 import {
   createLogger,
   OLD_ROTATION_STATE_FILE_NAME,
-  ROTATION_STATE_FILE_NAME, rotatingFileOptions, type Logger } from "../../../src/logging/create-logger.js";
+  ROTATION_STATE_FILE_NAME,
+  rotatingFileOptions,
+  type Logger,
+} from "../../../src/logging/create-logger.js";
 import { createLogSink } from "../../helpers/log-sink.js";
 
 type LoggingConfig = Config["logging"];
@@ -254,7 +257,10 @@ describe("createLogger: the rotating file", () => {
     log.info("today");
     await close();
     assert.equal(existsSync(old), false, "the old name is gone");
-    const state = JSON.parse(readFileSync(join(dir, ROTATION_STATE_FILE_NAME), "utf8")) as { auditLog: string; files: Array<{ name: string }> };
+    const state = JSON.parse(readFileSync(join(dir, ROTATION_STATE_FILE_NAME), "utf8")) as {
+      auditLog: string;
+      files: Array<{ name: string }>;
+    };
     assert.equal(state.auditLog, join(dir, ROTATION_STATE_FILE_NAME), "written back under the new name");
     assert.deepEqual(
       state.files.map((f) => f.name.slice(dir.length + 1)),
