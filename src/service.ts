@@ -11,6 +11,7 @@ import { withCaches } from "./github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "./github/create-github.js";
 import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
+import { answerClientError } from "./http/client-error.js";
 import { inOriginForm } from "./http/request-target.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
@@ -18,7 +19,7 @@ import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
 import { createRequestMeters } from "./request-meter.js";
 import { memoryRefusalCounter, type RefusalCounter } from "./refusal-counter.js";
-import { startServer } from "./server.js";
+import { startServer, type ServerTimeouts } from "./server.js";
 import { createKeyedLock, type KeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
 
@@ -36,6 +37,8 @@ export interface ServiceOptions {
     /** one caller request's deadline, in ms (config github.timeoutSeconds) */
     requestTimeoutMs?: number;
   };
+  /** the server's timeouts against slow clients; the defaults (src/server.ts) unless a test must see a 408 soon */
+  serverTimeouts?: Partial<ServerTimeouts>;
 }
 
 export interface Service {
@@ -189,7 +192,17 @@ export async function startService(config: Config, options: ServiceOptions = {})
   let metricsServer: MetricsServer | undefined;
   try {
     // config.server.tls carries clientCAFile (mutual TLS) through; the log reports certificate reloads.
-    server = await startServer(inOriginForm(app), { ...config.server, shutdownGraceMs: config.server.shutdownGraceSeconds * 1000, log });
+    server = await startServer(inOriginForm(app), {
+      ...config.server,
+      shutdownGraceMs: config.server.shutdownGraceSeconds * 1000,
+      log,
+      ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
+      // What Node answers before the app (408, 431, 400) is counted with the app's answers.
+      onClientError: (error, socket) => {
+        const status = answerClientError(error, socket);
+        if (status !== undefined) metrics.answeredBeforeRouting(status);
+      },
+    });
     if (config.metrics.port !== undefined) {
       metricsServer = await startMetricsServer(metrics, {
         address: config.metrics.address ?? config.server.address,
