@@ -167,10 +167,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     refusalCounter = sharedRefusalCounter({ redis: connected, prefix: "arm:refused:", onError: config.redis.onError, clock, log });
   }
 
+  // The audit trail: the log's "audit" lines, one per change made on GitHub (`audit` names the change) and
+  // one per request to an action (`audit: "request"`, with its outcome); see the README, "Running it".
+  const auditLine = (fields: object) => log.info("audit", { ...fields });
   const useCases = createServices({
     github,
     locks,
-    audit: ({ action, ...fields }) => log.info("audit", { audit: action, ...fields }),
+    audit: ({ action, ...fields }) => auditLine({ audit: action, ...fields }),
     policy: config.policy,
   });
   const services = { ...useCases, checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, () => useCases.checkGitHub()) };
@@ -180,6 +183,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     meters,
     refusals: { perHour: config.server.githubBudget.refusedCallsPerHour, counter: refusalCounter },
     log,
+    audit: auditLine,
     rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit, ...stores },
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
     metrics,

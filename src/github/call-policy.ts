@@ -23,8 +23,9 @@
  *   off than one left waiting in a queue of ours.
  * - Counting: one debug line and one `onGitHubCall` per call (not per attempt): the route template (never
  *   a token, never a query string), the status ("timeout" or "failed" when there was no answer), the
- *   duration and x-ratelimit-limit, -remaining and -reset. Every attempt sent is also charged to the caller request that
- *   caused it (src/request-meter.ts), for the refusal budget.
+ *   duration and x-ratelimit-limit, -remaining and -reset. Every attempt sent is also charged to the
+ *   caller request that caused it (src/request-meter.ts), for the refusal budget, with the
+ *   x-github-request-id of its answer, for the request's audit line.
  * - The installation's budget (./github-budget.ts): `watchBudget` is put on the installation client only.
  *   Every answer's x-ratelimit-* is read; once GitHub says stop (exhausted, or a secondary limit) no call
  *   is sent until the time it named, and the caller has 503 with that Retry-After at once.
@@ -268,15 +269,23 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
   };
 }
 
-async function sendOnce<R>(send: () => Promise<R>, state: CallState, meters: RequestMeters | undefined): Promise<R> {
+async function sendOnce<R extends Answer>(send: () => Promise<R>, state: CallState, meters: RequestMeters | undefined): Promise<R> {
   state.attempts++;
   const meter = meters?.current();
   if (meter) meter.calls++;
   const started = performance.now();
+  let headers: Answer["headers"] | undefined;
   try {
-    return await send();
+    const answer = await send();
+    headers = answer.headers;
+    return answer;
+  } catch (error) {
+    if (isRequestError(error)) headers = error.response?.headers;
+    throw error;
   } finally {
     state.lastAttemptMs = performance.now() - started;
+    const githubRequestId = headers?.["x-github-request-id"];
+    if (meter && typeof githubRequestId === "string" && githubRequestId !== "") meter.githubRequestIds.push(githubRequestId);
   }
 }
 
