@@ -1,8 +1,8 @@
 /**
  * createApp(deps) → an Express application; it never listens (src/server.ts does).
- * Order: request id → metrics → security headers → no-store → access log → a target that is not a path (absolute form is made
- * origin form before the app, src/http/request-target.ts) → probes, /metrics → per-address limit → body
- * → /api/v1 → 404 → errors.
+ * Order: request id → audit (of requests to an action) → metrics → security headers → no-store → access log
+ * → a target that is not a path (absolute form is made origin form before the app, src/http/request-target.ts)
+ * → probes, /metrics → per-address limit → body → /api/v1 → 404 → errors.
  */
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
@@ -16,11 +16,12 @@ import { httpMetrics, metricsEndpoint, routeLabeler } from "./http/middleware/me
 import { perAddressLimit, perUserLimit, type RateLimitOptions } from "./http/middleware/rate-limit.js";
 import { requestId } from "./http/middleware/request-id.js";
 import { requestLog } from "./http/middleware/request-log.js";
+import { actionLabeler, requestAudit, type RequestAuditLine } from "./http/middleware/request-audit.js";
 import { refuseOtherTargets } from "./http/request-target.js";
 import { methodGuard, onlyMethods } from "./http/middleware/only-methods.js";
 import { specRoutes } from "./http/openapi.js";
 import { expressTrustProxy, type TrustProxy } from "./http/trust-proxy.js";
-import { v1Methods, v1Router } from "./http/routes/v1.js";
+import { v1Actions, v1Methods, v1Router } from "./http/routes/v1.js";
 import type { Logger } from "./logging/create-logger.js";
 import type { LimiterName, Metrics } from "./metrics/metrics.js";
 import type { RequestDeadlines } from "./request-deadline.js";
@@ -34,6 +35,8 @@ export interface AppDeps {
   /** one deadline per caller request for everything it asks GitHub */
   deadlines: RequestDeadlines;
   log: Logger;
+  /** where each request's audit line goes (./http/middleware/request-audit.ts); the log, as message "audit", by default */
+  audit?: (line: RequestAuditLine) => void;
   rateLimit: {
     /** authenticated requests per second per user (the original's server.rateLimit) */
     perUser: number;
@@ -78,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", false);
 
   app.use(requestId);
+  // before anything can refuse a request to an action, so that every one of them leaves its audit line
+  app.use(requestAudit(actionLabeler(v1Actions()), deps.audit ?? ((line) => deps.log.info("audit", { ...line }))));
   if (deps.metrics) app.use(httpMetrics(deps.metrics, routeLabeler(v1Methods().keys())));
   app.use(helmet());
   app.use(noStore);

@@ -13,6 +13,7 @@ import { createGitHub, type GitHubOptions } from "./github/create-github.js";
 import { proxiedFetch, type ProxiedFetch } from "./github/proxied-fetch.js";
 import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
 import { createLogger, type Logger } from "./logging/create-logger.js";
+import { answerClientError } from "./http/client-error.js";
 import { inOriginForm } from "./http/request-target.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
 import { startProbeServer, type ProbeServer } from "./http/probe-server.js";
@@ -22,7 +23,7 @@ import type { SharedRedis } from "./redis/connection.js";
 import { createRequestDeadlines } from "./request-deadline.js";
 import { createRequestMeters } from "./request-meter.js";
 import { memoryRefusalCounter, type RefusalCounter } from "./refusal-counter.js";
-import { startServer } from "./server.js";
+import { startServer, type ServerTimeouts } from "./server.js";
 import { createKeyedLock, type KeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
 import { VERSION } from "./version.js";
@@ -46,6 +47,8 @@ export interface ServiceOptions {
     /** one caller request's deadline, in ms (config github.timeoutSeconds) */
     requestTimeoutMs?: number;
   };
+  /** the server's timeouts against slow clients; the defaults (src/server.ts) unless a test must see a 408 soon */
+  serverTimeouts?: Partial<ServerTimeouts>;
 }
 
 export interface Service {
@@ -188,10 +191,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
     refusalCounter = sharedRefusalCounter({ redis: connected, prefix: "arm:refused:", onError: config.redis.onError, clock, log });
   }
 
+  // The audit trail: the log's "audit" lines, one per change made on GitHub (`audit` names the change) and
+  // one per request to an action (`audit: "request"`, with its outcome); see the README, "Running it".
+  const auditLine = (fields: object) => log.info("audit", { ...fields });
   const useCases = createServices({
     github,
     locks,
-    audit: ({ action, ...fields }) => log.info("audit", { audit: action, ...fields }),
+    audit: ({ action, ...fields }) => auditLine({ audit: action, ...fields }),
     policy: config.policy,
   });
   const services = { ...useCases, checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, () => useCases.checkGitHub()) };
@@ -201,6 +207,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     meters,
     refusals: { perHour: config.server.githubBudget.refusedCallsPerHour, counter: refusalCounter },
     log,
+    audit: auditLine,
     rateLimit: { perUser: config.server.rateLimit, perAddress: config.server.ipRateLimit, ...stores },
     ...(redis ? { redis: { ping: redis.ping, onError: config.redis.onError } } : {}),
     metrics,
@@ -221,6 +228,12 @@ export async function startService(config: Config, options: ServiceOptions = {})
       shutdownGraceMs: config.server.shutdownGraceSeconds * 1000,
       log,
       onCertificate: (certificate) => certificateExpiry(new Date(certificate.validTo)),
+      ...(options.serverTimeouts ? { timeouts: options.serverTimeouts } : {}),
+      // What Node answers before the app (408, 431, 400) is counted with the app's answers.
+      onClientError: (error, socket) => {
+        const status = answerClientError(error, socket);
+        if (status !== undefined) metrics.answeredBeforeRouting(status);
+      },
     });
     if (config.server.probePort !== undefined) {
       probeServer = await startProbeServer(listener, { address: config.server.address, port: config.server.probePort });

@@ -23,8 +23,9 @@
  *   off than one left waiting in a queue of ours.
  * - Counting: one debug line and one `onGitHubCall` per call (not per attempt): the route template (never
  *   a token, never a query string), the status ("timeout" or "failed" when there was no answer), the
- *   duration and x-ratelimit-remaining. Every attempt sent is also charged to the caller request that
- *   caused it (src/request-meter.ts), for the refusal budget.
+ *   duration and x-ratelimit-limit, -remaining and -reset. Every attempt sent is also charged to the
+ *   caller request that caused it (src/request-meter.ts), for the refusal budget, with the
+ *   x-github-request-id of its answer, for the request's audit line.
  * - The installation's budget (./github-budget.ts): `watchBudget` is put on the installation client only.
  *   Every answer's x-ratelimit-* is read; once GitHub says stop (exhausted, or a secondary limit) no call
  *   is sent until the time it named, and the caller has 503 with that Retry-After at once.
@@ -44,12 +45,20 @@ export interface GitHubLog {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** Every GitHub call once it ends (metrics): "METHOD /template", its status or "timeout"/"failed", x-ratelimit-remaining. */
+/** GitHub's rate-limit figures on one answer, each when GitHub sent it (x-ratelimit-limit, -remaining, -reset). */
+export interface RateLimitFigures {
+  limit?: number;
+  remaining?: number;
+  /** when the window resets, in seconds since the Unix epoch */
+  resetSeconds?: number;
+}
+
+/** Every GitHub call once it ends (metrics): "METHOD /template", its status or "timeout"/"failed", its x-ratelimit-* figures. */
 export type GitHubCallListener = (
   route: string,
   status: number | "timeout" | "failed",
   durationMs: number,
-  rateLimitRemaining?: number,
+  rateLimit: RateLimitFigures,
 ) => void;
 
 export interface CallPolicyOptions {
@@ -228,8 +237,7 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
       durationMs: Math.round(durationMs),
       ...(state.attempts > 1 ? { attempts: state.attempts } : {}),
     });
-    const remaining = Number(headers?.["x-ratelimit-remaining"] ?? NaN);
-    options.onGitHubCall?.(route, outcome, durationMs, Number.isFinite(remaining) ? remaining : undefined);
+    options.onGitHubCall?.(route, outcome, durationMs, rateLimitFigures(headers));
   }
 
   return {
@@ -261,16 +269,38 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
   };
 }
 
-async function sendOnce<R>(send: () => Promise<R>, state: CallState, meters: RequestMeters | undefined): Promise<R> {
+async function sendOnce<R extends Answer>(send: () => Promise<R>, state: CallState, meters: RequestMeters | undefined): Promise<R> {
   state.attempts++;
   const meter = meters?.current();
   if (meter) meter.calls++;
   const started = performance.now();
+  let headers: Answer["headers"] | undefined;
   try {
-    return await send();
+    const answer = await send();
+    headers = answer.headers;
+    return answer;
+  } catch (error) {
+    if (isRequestError(error)) headers = error.response?.headers;
+    throw error;
   } finally {
     state.lastAttemptMs = performance.now() - started;
+    const githubRequestId = headers?.["x-github-request-id"];
+    if (meter && typeof githubRequestId === "string" && githubRequestId !== "") meter.githubRequestIds.push(githubRequestId);
   }
+}
+
+function rateLimitFigures(headers: Answer["headers"] | undefined): RateLimitFigures {
+  const figure = (name: string) => {
+    const value = headers?.[name];
+    const number = value === undefined || value === "" ? NaN : Number(value);
+    return Number.isFinite(number) ? number : undefined;
+  };
+  const [limit, remaining, resetSeconds] = ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"].map(figure);
+  return {
+    ...(limit === undefined ? {} : { limit }),
+    ...(remaining === undefined ? {} : { remaining }),
+    ...(resetSeconds === undefined ? {} : { resetSeconds }),
+  };
 }
 
 /** "METHOD /template", without the query string a next-page URL carries. */

@@ -21,15 +21,17 @@ function problemFor(code: string | undefined): AppError {
   }
 }
 
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+/** Answers in the envelope; returns the status answered, or undefined when there was no one left to answer. */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): number | undefined {
   // A socket already answering, or reset by its client, has no one left to answer.
   if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage || error.code === "ECONNRESET") {
     socket.destroy();
-    return;
+    return undefined;
   }
   const { status, headers, body } = errorAnswer(problemFor(error.code));
   const head = Object.entries({ ...headers, Connection: "close", "Content-Length": String(Buffer.byteLength(body)) })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join("");
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${head}\r\n${body}`);
+  return status;
 }

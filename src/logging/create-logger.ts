@@ -3,6 +3,7 @@
  * fields), every line scrubbed of credentials by ./redact.ts. Lines go to stdout, and unless the
  * deployment is ephemeral also to a daily-rotated file under `logDirectory`.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
@@ -35,7 +36,13 @@ const LEVELS = Object.fromEntries(LOG_LEVELS.map((level, severity) => [level, se
 /** Files are `actions-runner-manager-2026-01-31.log`, then `…-2026-01-31.1.log`, … when one day outgrows `maxSizeMB`. */
 export const LOG_FILE_NAME = "actions-runner-manager-%DATE%";
 export const LOG_FILE_EXTENSION = ".log";
-export const AUDIT_FILE_NAME = "actions-runner-manager-audit.json";
+/**
+ * The rotator's own state (which files it wrote, for `maxFiles`): its `auditFile` option, whose default name
+ * ends in "-audit.json" and was mistaken for the audit trail, which is the `audit` lines of the log itself.
+ */
+export const ROTATION_STATE_FILE_NAME = ".rotation-state-actions-runner-manager.json";
+/** Where releases before 2026-12 kept that state: adopted once (rotationStateOf), so old files are still pruned. */
+export const OLD_ROTATION_STATE_FILE_NAME = "actions-runner-manager-audit.json";
 
 /** Keys the line itself sets; a field of the same name is kept as `field_<name>` instead of being lost. */
 const RESERVED_KEYS = new Set(["timestamp", "level", "message"]);
@@ -57,6 +64,7 @@ export function createLogger(cfg: Config["logging"], opts: CreateLoggerOptions =
   const streams = opts.streams ?? [process.stdout];
 
   const transports: winston.transport[] = streams.map((stream) => new winston.transports.Stream({ stream, eol: "\n" }));
+  if (!cfg.ephemeral) adoptOldRotationState(cfg.logDirectory);
   const file = cfg.ephemeral ? undefined : new DailyRotateFile(rotatingFileOptions(cfg));
   if (file) transports.push(file);
 
@@ -183,8 +191,27 @@ export function rotatingFileOptions(cfg: Config["logging"]): DailyRotateFile.Dai
         : undefined,
     maxFiles,
     // Its default name hashes the options, so a changed setting would orphan the old files.
-    auditFile: join(cfg.logDirectory, AUDIT_FILE_NAME),
+    auditFile: join(cfg.logDirectory, ROTATION_STATE_FILE_NAME),
     options: { flags: "a", mode: 0o640 },
     eol: "\n",
   };
+}
+
+/**
+ * Moves the state an older release kept under OLD_ROTATION_STATE_FILE_NAME to ROTATION_STATE_FILE_NAME, so
+ * that the files it lists are still pruned by `maxFiles`. The state names its own path (`auditLog`), where
+ * file-stream-rotator writes it back: that is rewritten too. Best effort: unreadable state is left alone.
+ */
+function adoptOldRotationState(directory: string): void {
+  const old = join(directory, OLD_ROTATION_STATE_FILE_NAME);
+  const current = join(directory, ROTATION_STATE_FILE_NAME);
+  if (!existsSync(old) || existsSync(current)) return;
+  try {
+    const state = JSON.parse(readFileSync(old, "utf8")) as Record<string, unknown>;
+    if (typeof state !== "object" || state === null || !Array.isArray(state.files)) return;
+    writeFileSync(current, JSON.stringify({ ...state, auditLog: current }, null, 4));
+    rmSync(old);
+  } catch {
+    // not the rotator's state, or not ours to move: the rotator starts a fresh list
+  }
 }

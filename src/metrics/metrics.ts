@@ -5,11 +5,11 @@
  * Labels are bounded by construction: routes are our own templates (an unknown path is "unknown"), GitHub
  * routes are GitHub's templates, statuses are numbers. No token, login, team or repository is ever a label.
  *
- *   arm_http_requests_total{method, route, status}            answers given
+ *   arm_http_requests_total{method, route, status}            answers given, those of Node's parser too (route "(before routing)")
  *   arm_http_request_duration_seconds{method, route}          time to answer (histogram)
  *   arm_github_requests_total{route, status}                  GitHub calls ("GET /orgs/{org}/…"; status or timeout/failed)
  *   arm_github_request_duration_seconds{route}                their latency, retries included (histogram)
- *   arm_github_rate_limit_remaining                           the App installation's x-ratelimit-remaining, last seen
+ *   arm_github_rate_limit_limit, _remaining, _reset_seconds   the App installation's x-ratelimit-limit, -remaining, -reset, last seen
  *   arm_cache_lookups_total{cache, result}                    result hit | miss
  *   arm_cache_entries{cache}                                  entries held, at each scrape
  *   arm_rate_limited_total{limiter}                           429s given; limiter user | address
@@ -30,10 +30,20 @@ export interface Metrics {
   /** one answered HTTP request; `route` is a template or "unknown" (see routeLabel) */
   httpRequest: (method: string, route: string, status: number, seconds: number) => void;
   /**
-   * One GitHub call, as create-github.ts's onGitHubCall reports it: "METHOD /template", its status (or
-   * "timeout"/"failed"), how long it took, and x-ratelimit-remaining when GitHub sent it.
+   * One answer Node's HTTP parser gave before the app saw a request (408, 431, 400: src/http/client-error.ts):
+   * counted in arm_http_requests_total as route BEFORE_ROUTING, method "unknown"; no duration.
    */
-  githubCall: (route: string, status: number | string, durationMs: number, rateLimitRemaining?: number) => void;
+  answeredBeforeRouting: (status: number) => void;
+  /**
+   * One GitHub call, as create-github.ts's onGitHubCall reports it: "METHOD /template", its status (or
+   * "timeout"/"failed"), how long it took, and the x-ratelimit-* figures GitHub sent with it.
+   */
+  githubCall: (
+    route: string,
+    status: number | string,
+    durationMs: number,
+    rateLimit?: { limit?: number; remaining?: number; resetSeconds?: number },
+  ) => void;
   /** a cache lookup: for arm_cache_lookups_total{cache, result} */
   cacheHit: (cache: string) => void;
   cacheMiss: (cache: string) => void;
@@ -49,6 +59,9 @@ export interface Metrics {
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 /** Any other method (Node accepts some thirty) is one label value. */
 export const methodLabel = (method: string) => (METHODS.has(method) ? method : "other");
+
+/** The route label of answers given before any route was known (the request was never parsed whole). */
+export const BEFORE_ROUTING = "(before routing)";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -125,6 +138,16 @@ export function createMetrics(options: { processMetrics?: boolean; build?: Build
     help: "Requests left in the App installation's GitHub rate limit (x-ratelimit-remaining of its last call)",
     registers: [registry],
   });
+  const githubLimit = new Gauge({
+    name: "arm_github_rate_limit_limit",
+    help: "Requests the App installation may make per window of GitHub's rate limit (x-ratelimit-limit of its last call)",
+    registers: [registry],
+  });
+  const githubReset = new Gauge({
+    name: "arm_github_rate_limit_reset_seconds",
+    help: "When the App installation's GitHub rate-limit window resets, in seconds since the Unix epoch (x-ratelimit-reset of its last call)",
+    registers: [registry],
+  });
   const cacheLookups = new Counter({
     name: "arm_cache_lookups_total",
     help: "Lookups in the caches of GitHub answers, by cache and result (hit or miss)",
@@ -149,13 +172,16 @@ export function createMetrics(options: { processMetrics?: boolean; build?: Build
       httpRequests.labels(m, route, String(status)).inc();
       httpDuration.labels(m, route).observe(seconds);
     },
-    githubCall: (route, status, durationMs, rateLimitRemaining) => {
+    // Its method was not read (or not trusted) either: "unknown", not "other", which is a method we do not serve.
+    answeredBeforeRouting: (status) => httpRequests.labels("unknown", BEFORE_ROUTING, String(status)).inc(),
+    githubCall: (route, status, durationMs, rateLimit = {}) => {
       const label = githubRouteLabel(route);
       githubRequests.labels(label, String(status)).inc();
       githubDuration.labels(label).observe(durationMs / 1000);
-      if (rateLimitRemaining !== undefined && Number.isFinite(rateLimitRemaining) && !NOT_INSTALLATION.test(label)) {
-        githubRemaining.set(rateLimitRemaining);
-      }
+      if (NOT_INSTALLATION.test(label)) return;
+      if (rateLimit.remaining !== undefined) githubRemaining.set(rateLimit.remaining);
+      if (rateLimit.limit !== undefined) githubLimit.set(rateLimit.limit);
+      if (rateLimit.resetSeconds !== undefined) githubReset.set(rateLimit.resetSeconds);
     },
     cacheHit: (cache) => cacheLookups.labels(cache, "hit").inc(),
     cacheMiss: (cache) => cacheLookups.labels(cache, "miss").inc(),

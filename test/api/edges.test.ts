@@ -159,10 +159,14 @@ describe("X-Request-Id", () => {
     const ids = [first.headers.get("x-request-id"), second.headers.get("x-request-id")];
     for (const id of ids) assert.match(id ?? "", /^[0-9a-f-]{36}$/);
     assert.notEqual(ids[0], ids[1]);
+    // each request's change line and its own audit line
     const audits = app.logs.lines().filter((line) => line.message === "audit");
     assert.deepEqual(
-      audits.map((line) => [line.requestId, line.clientRequestId]),
-      ids.map((id) => [id, "ci-job 42"]),
+      audits.map((line) => [line.audit, line.requestId, line.clientRequestId]),
+      ids.flatMap((id) => [
+        ["runner-token.registration-created", id, "ci-job 42"],
+        ["request", id, "ci-job 42"],
+      ]),
     );
     const access = app.logs.lines().filter((line) => line.message === "request");
     assert.deepEqual(

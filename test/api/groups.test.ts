@@ -82,7 +82,7 @@ describe("DELETE /api/v1/group-delete", () => {
     assert.equal([...app.sim.state.runners.values()].filter((r) => r.groupId === DEFAULT_GROUP_ID).length, defaultBefore);
     const audits = app.logs
       .lines()
-      .filter((l) => l.message === "audit")
+      .filter((l) => l.message === "audit" && l.audit !== "request")
       .map((l) => l.audit);
     assert.deepEqual(audits, ["runner.deleted", "runner.deleted", "runner-group.deleted"]);
   });

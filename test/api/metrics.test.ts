@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { connect as tlsConnect } from "node:tls";
 import { stringify } from "yaml";
 import { parseConfig } from "../../src/config/load-config.js";
 import { createMetrics, githubRouteLabel } from "../../src/metrics/metrics.js";
@@ -11,7 +12,7 @@ import { startService } from "../../src/service.js";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
 import { assertMatchesContract } from "../helpers/api-contract.js";
 import { createLogSink } from "../helpers/log-sink.js";
-import { startTestApp } from "../helpers/start-test-app.js";
+import { startTestApp, testCertificate } from "../helpers/start-test-app.js";
 
 /** The value of one sample line, e.g. `arm_rate_limited_total{limiter="user"}`; undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -53,8 +54,11 @@ describe("GET /metrics", () => {
     assert.equal(sample(text, 'arm_github_requests_total{route="GET /user",status="200"}'), 2, "alice once, bob once");
     assert.equal(sample(text, 'arm_github_requests_total{route="POST /orgs/{org}/actions/runners/registration-token",status="201"}'), 1);
     assert.equal(sample(text, 'arm_github_request_duration_seconds_count{route="POST /orgs/{org}/actions/runners/registration-token"}'), 1);
-    const remaining = sample(text, "arm_github_rate_limit_remaining");
-    assert.ok(remaining !== undefined && remaining > 0, `the installation's rate limit left, from x-ratelimit-remaining: ${remaining}`);
+    // The installation's window, as GitHub (the simulator) counts it: not the callers' own windows (GET /user).
+    const window = app.sim.state.rateWindows.get(`installation:${app.sim.state.app.installationId}`)!;
+    assert.equal(sample(text, "arm_github_rate_limit_remaining"), window.limit - window.used, "x-ratelimit-remaining");
+    assert.equal(sample(text, "arm_github_rate_limit_limit"), window.limit, "x-ratelimit-limit");
+    assert.equal(sample(text, "arm_github_rate_limit_reset_seconds"), Math.floor(window.resetAt.getTime() / 1000), "x-ratelimit-reset");
     assert.equal(sample(text, 'arm_cache_lookups_total{cache="identity",result="miss"}'), 2);
     assert.equal(sample(text, 'arm_cache_lookups_total{cache="identity",result="hit"}'), 1);
     assert.ok((sample(text, "process_cpu_user_seconds_total") ?? 0) > 0, "Node process metrics");
@@ -72,6 +76,39 @@ describe("GET /metrics", () => {
     ]) {
       assert.ok(!text.includes(secret), `${secret} is in the metrics`);
     }
+  });
+
+  test("when Node's parser answers before the app (400, 431, 408), then those answers are counted too, under (before routing)", async (t) => {
+    const metrics = createMetrics({ processMetrics: false });
+    const app = await startTestApp({ metrics, serverTimeouts: { headersMs: 300, checkIntervalMs: 50 } });
+    t.after(() => app.close());
+    const cert = await testCertificate();
+    const { hostname, port } = new URL(app.url);
+    /** Sends raw bytes over TLS (what fetch refuses to send) and answers the reply's status. */
+    const raw = (request: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = tlsConnect({ host: hostname, port: Number(port), ca: cert.cert, servername: "localhost" }, () =>
+          socket.write(request),
+        );
+        let reply = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => (reply += chunk));
+        socket.on("close", () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1])));
+        socket.on("error", reject);
+        socket.setTimeout(5_000, () => socket.destroy(new Error("no answer within 5 s")));
+      });
+    assert.equal(await raw("NOT-HTTP AT ALL\r\n\r\n"), 400);
+    assert.equal(await raw(`GET /api/v1/status HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`), 431);
+    assert.equal(await raw("GET /api/v1/status HTTP/1.1\r\nHost: localh"), 408, "headers that never end");
+
+    const text = await metrics.render();
+    const before = (code: number) => sample(text, `arm_http_requests_total{method="unknown",route="(before routing)",status="${code}"}`);
+    assert.deepEqual([before(400), before(431), before(408)], [1, 1, 1]);
+    assert.equal(
+      sample(text, 'arm_http_requests_total{method="GET",route="/api/v1/status",status="200"}'),
+      undefined,
+      "and not as routed answers",
+    );
   });
 
   test("when GitHub answers with a paginated Link URL, then its label is still a template", () => {

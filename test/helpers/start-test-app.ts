@@ -80,6 +80,8 @@ export interface TestAppOptions {
   server?: Record<string, unknown>;
   /** config `redis`: the shared rate-limit counters */
   redis?: { url: string; onError?: RedisOnError; connectTimeoutMs?: number; commandTimeoutMs?: number };
+  /** the server's timeouts against slow clients (headersMs, checkIntervalMs, …); the defaults unless given */
+  serverTimeouts?: ServiceOptions["serverTimeouts"];
   /**
    * GitHub call settings: `retries` (config github.retries, 0 unless given), timings below a second, and
    * `wrapFetch` to watch or alter what goes to the simulator (e.g. record the App's JWTs).
@@ -161,6 +163,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logStreams: [logs.stream],
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.serverTimeouts ? { serverTimeouts: options.serverTimeouts } : {}),
     github: { ...timings, ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }) },
   });
   const dispatcher = new Agent({ connect: { ca: cert.cert } });

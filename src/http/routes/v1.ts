@@ -10,7 +10,7 @@ import { Router, type RequestHandler } from "express";
 import { ipKeyGenerator } from "express-rate-limit";
 import { AppError } from "../../domain/errors.js";
 import type { RequestDeadlines } from "../../request-deadline.js";
-import type { CallMeter, RequestMeters } from "../../request-meter.js";
+import { newCallMeter, type RequestMeters } from "../../request-meter.js";
 import type { CallerRequest, Services } from "../../services/index.js";
 import { sendSuccess } from "../envelope.js";
 import type { CallerAdmission } from "../middleware/rate-limit.js";
@@ -60,6 +60,13 @@ export const V1_ROUTES: readonly V1Route[] = [
 
 const STATUS_METHODS = ["GET"];
 
+/** Every /api/v1 path of an action → the action's name (its route's first path), for the audit. */
+export function v1Actions(): Map<string, string> {
+  const actions = new Map<string, string>();
+  for (const route of V1_ROUTES) for (const path of route.paths) actions.set(`/api/v1/${path}`, route.paths[0]!);
+  return actions;
+}
+
 /** Every /api/v1 path with the methods it takes, for the method guard that runs before the body is read. */
 export function v1Methods(): Map<string, readonly string[]> {
   const methods = new Map<string, readonly string[]>([["/api/v1/status", STATUS_METHODS]]);
@@ -82,7 +89,8 @@ export function v1Router(deps: V1Deps): Router {
         const refusals = deps.refusals;
         const address = req.ip === undefined ? undefined : ipKeyGenerator(req.ip);
         let screened: string | undefined;
-        const meter: CallMeter = { calls: 0 };
+        // the audit's meter (../middleware/request-audit.ts), which also names GitHub's request ids in the audit line
+        const meter = res.locals.meter ?? newCallMeter();
         const work = () =>
           deps.deadlines.within(() =>
             useCase({
@@ -93,6 +101,8 @@ export function v1Router(deps: V1Deps): Router {
               ...(res.locals.clientRequestId === undefined ? {} : { clientRequestId: res.locals.clientRequestId }),
               ...(req.ip !== undefined && { clientAddress: req.ip }),
               screen: async (known) => {
+                // a cache already knows who owns the token: the audit names them even if they are refused here
+                if (known) res.locals.caller = known;
                 screened = refusalKey(known?.login, address);
                 await refusals?.check(screened);
               },

@@ -52,7 +52,7 @@ async function setUp(options: Partial<CallPolicyOptions> & { requestTimeoutMs?: 
       debug: (message, fields) => logged.push({ level: "debug", message, ...(fields ? { fields } : {}) }),
       warn: (message, fields) => logged.push({ level: "warn", message, ...(fields ? { fields } : {}) }),
     },
-    onGitHubCall: (route, status, _durationMs, remaining) => counted.push([route, status, remaining]),
+    onGitHubCall: (route, status, _durationMs, rateLimit) => counted.push([route, status, rateLimit.remaining]),
     ...settings,
   });
   const octokit = new (Octokit.plugin(policy.plugin))({

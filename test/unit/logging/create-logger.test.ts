@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test, type TestContext } from "node:test";
 import { manualClock } from "../../../src/clock.js";
 import type { Config } from "../../../src/config/schema.js";
-import { AUDIT_FILE_NAME, createLogger, rotatingFileOptions, type Logger } from "../../../src/logging/create-logger.js";
+import {
+  createLogger,
+  OLD_ROTATION_STATE_FILE_NAME,
+  ROTATION_STATE_FILE_NAME,
+  rotatingFileOptions,
+  type Logger,
+} from "../../../src/logging/create-logger.js";
 import { createLogSink } from "../../helpers/log-sink.js";
 
 type LoggingConfig = Config["logging"];
@@ -210,23 +217,57 @@ describe("createLogger: the rotating file", () => {
     assert.deepEqual(parseJsonLines(text), [{ timestamp: "2026-03-04T05:06:07.089Z", level: "info", message: "to both", org: "acme" }]);
   });
 
-  test("when the file is written, then its audit file is the one set in logDirectory and lists the log file", async (t) => {
+  test("when the file is written, then the rotator's state is one file in logDirectory, named as no audit trail, listing the log file", async (t) => {
     const dir = tempDir(t);
     const { log, close } = start(t, config({ ephemeral: false, logDirectory: dir, maxBackups: 3 }));
     log.info("x");
     await close();
-    const audit = JSON.parse(readFileSync(join(dir, AUDIT_FILE_NAME), "utf8")) as {
+    const state = JSON.parse(readFileSync(join(dir, ROTATION_STATE_FILE_NAME), "utf8")) as {
       keep: { days: boolean; amount: number };
       files: Array<{ name: string }>;
     };
-    assert.deepEqual(audit.keep, { days: false, amount: 4 });
-    assert.equal(audit.files.length, 1);
-    assert.match(audit.files[0]!.name, /actions-runner-manager-\d{4}-\d{2}-\d{2}\.log$/);
+    assert.deepEqual(state.keep, { days: false, amount: 4 });
+    assert.equal(state.files.length, 1);
+    assert.match(state.files[0]!.name, /actions-runner-manager-\d{4}-\d{2}-\d{2}\.log$/);
     assert.deepEqual(
       readdirSync(dir).filter((name) => name.endsWith(".json")),
-      [AUDIT_FILE_NAME],
-      "no hash-named audit file beside it",
+      [ROTATION_STATE_FILE_NAME],
+      "no hash-named state file beside it",
     );
+    assert.ok(
+      readdirSync(dir).every((name) => !/audit/i.test(name)),
+      `no file whose name says audit: ${readdirSync(dir).join(", ")}`,
+    );
+  });
+
+  test("when an older release left its state as ...-audit.json, then it is adopted under the new name and its files are still pruned", async (t) => {
+    const dir = tempDir(t);
+    // Two days' files written by an older release, listed in its state file as file-stream-rotator lists them.
+    const listed = ["actions-runner-manager-2026-03-01.log", "actions-runner-manager-2026-03-02.log"].map((name, i) => {
+      const path = join(dir, name);
+      writeFileSync(path, '{"message":"old"}\n');
+      const date = Date.UTC(2026, 2, 1 + i);
+      return { date, name: path, hash: createHash("sha256").update(`${path}LOG_FILE${date}`).digest("hex") };
+    });
+    const old = join(dir, OLD_ROTATION_STATE_FILE_NAME);
+    writeFileSync(old, JSON.stringify({ keep: { days: false, amount: 2 }, auditLog: old, files: listed, hashType: "sha256" }));
+
+    // maxBackups 1: two files are kept, today's and the newest old one; the oldest goes.
+    const { log, close } = start(t, config({ ephemeral: false, logDirectory: dir, maxBackups: 1 }));
+    log.info("today");
+    await close();
+    assert.equal(existsSync(old), false, "the old name is gone");
+    const state = JSON.parse(readFileSync(join(dir, ROTATION_STATE_FILE_NAME), "utf8")) as {
+      auditLog: string;
+      files: Array<{ name: string }>;
+    };
+    assert.equal(state.auditLog, join(dir, ROTATION_STATE_FILE_NAME), "written back under the new name");
+    assert.deepEqual(
+      state.files.map((f) => f.name.slice(dir.length + 1)),
+      ["actions-runner-manager-2026-03-02.log", readdirSync(dir).find((name) => LOG_FILE.test(name) && !name.includes("2026-03-0"))],
+    );
+    assert.equal(existsSync(listed[0]!.name), false, "the oldest file listed by the older release was pruned");
+    assert.equal(existsSync(listed[1]!.name), true);
   });
 
   test("when ephemeral, then no file and no directory is created", async (t) => {
@@ -319,7 +360,7 @@ describe("rotatingFileOptions", () => {
     assert.equal(options.dirname, "/var/log/arm");
     assert.equal(options.filename, "actions-runner-manager-%DATE%");
     assert.equal(options.extension, ".log");
-    assert.equal(options.auditFile, join("/var/log/arm", AUDIT_FILE_NAME));
+    assert.equal(options.auditFile, join("/var/log/arm", ROTATION_STATE_FILE_NAME));
     assert.equal(rotatingFileOptions(config({ compress: false })).zippedArchive, false);
   });
 });
