@@ -93,8 +93,10 @@ export function createApp(deps: AppDeps): Express {
   app.all("/readyz", onlyMethods(["GET"]), async (_req, res) => {
     const [github, redis] = await Promise.allSettled([deps.services.checkGitHub(), deps.redis?.ping()]);
     if (github.status === "rejected") {
-      deps.log.warn("not ready: the GitHub App cannot obtain an installation token", { error: github.reason });
-      throw new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token");
+      // the App's credentials known to be refused: the start-up check's words, which name the key to correct
+      const known = github.reason instanceof AppError && github.reason.code === "NOT_READY" ? github.reason : undefined;
+      deps.log.warn(known ? known.message : "not ready: the GitHub App cannot obtain an installation token", { error: github.reason });
+      throw known ?? new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token");
     } else if (redis.status === "rejected" && deps.redis?.onError === "fail-closed") {
       deps.log.warn("not ready: Redis cannot be reached (redis.onError: fail-closed)", { error: redis.reason });
       throw new AppError(

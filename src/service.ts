@@ -12,7 +12,8 @@ import { withCaches } from "./github/cached-github.js";
 import { createGitHub, type GitHubOptions } from "./github/create-github.js";
 import { proxiedFetch, type ProxiedFetch } from "./github/proxied-fetch.js";
 import type { SharedRateLimitStore } from "./redis/shared-rate-limit-store.js";
-import { createLogger, type Logger } from "./logging/create-logger.js";
+import { BlockList, isIP } from "node:net";
+import { createLogger, type Logger, type LoggerHandle } from "./logging/create-logger.js";
 import { answerClientError } from "./http/client-error.js";
 import { inOriginForm } from "./http/request-target.js";
 import { startMetricsServer, type MetricsServer } from "./http/metrics-server.js";
@@ -26,6 +27,7 @@ import { memoryRefusalCounter, type RefusalCounter } from "./refusal-counter.js"
 import { startServer, type ServerTimeouts } from "./server.js";
 import { createKeyedLock, type KeyedLock } from "./services/group-lock.js";
 import { createServices } from "./services/index.js";
+import { watchCredentials } from "./services/credentials.js";
 import { VERSION } from "./version.js";
 
 export interface ServiceOptions {
@@ -38,6 +40,8 @@ export interface ServiceOptions {
   outboundProxy?: OutboundProxy;
   /** where log lines go besides the rotating file; stdout by default */
   logStreams?: NodeJS.WritableStream[];
+  /** a logger built already (serve builds it first, to log its own start-up through it); closed by close() */
+  logging?: LoggerHandle;
   /** the caches' clock */
   clock?: Clock;
   /** the metrics to count into; a new registry unless given (tests read the one they pass) */
@@ -49,6 +53,11 @@ export interface ServiceOptions {
   };
   /** the server's timeouts against slow clients; the defaults (src/server.ts) unless a test must see a 408 soon */
   serverTimeouts?: Partial<ServerTimeouts>;
+  /**
+   * check the App's credentials against GitHub once at start-up, in the background (src/services/credentials.ts);
+   * true unless a test that counts GitHub calls turns it off
+   */
+  checkCredentials?: boolean;
 }
 
 export interface Service {
@@ -58,6 +67,8 @@ export interface Service {
   /** the probe listener's URL (plain HTTP, /healthz and /readyz only), when server.probePort is set */
   probeUrl?: string;
   log: Logger;
+  /** settles once the start-up check of the App's credentials has ended (at once when it is off) */
+  credentialsChecked: Promise<void>;
   /** stops taking connections, lets requests in flight finish, flushes the log */
   close(): Promise<void>;
 }
@@ -90,6 +101,34 @@ function warnOfLessSafePolicies(policy: Config["policy"], log: { warn(message: s
   }
 }
 
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet("127.0.0.0", 8, "ipv4");
+LOOPBACK.addAddress("::1", "ipv6");
+
+/** Whether `address` reaches this host only: 127.0.0.0/8, ::1 (IPv4-mapped 127.x too), or the name localhost. */
+export function isLoopback(address: string): boolean {
+  const bare = address
+    .trim()
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase();
+  if (bare === "localhost" || bare.endsWith(".localhost")) return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare)?.[1];
+  if (mapped !== undefined) return isIP(mapped) === 4 && LOOPBACK.check(mapped, "ipv4");
+  const family = isIP(bare);
+  return family !== 0 && LOOPBACK.check(bare, family === 4 ? "ipv4" : "ipv6");
+}
+
+/** Plain HTTP where others can listen: callers' tokens and minted runner tokens would cross the network readable. */
+function warnOfPlainHttp(server: Config["server"], log: { warn(message: string, fields?: Record<string, unknown>): void }): void {
+  if (server.tls.enabled || isLoopback(server.address)) return;
+  log.warn(
+    `server.address ${server.address} serves plain HTTP: callers' GitHub tokens and the runner tokens minted for them travel ` +
+      "in clear text to and from this address. Configure server.tls (enabled: true, certFile, keyFile), or listen on " +
+      "127.0.0.1 behind a proxy on the same host that terminates TLS. See the README, 'Running it'.",
+    { address: server.address, port: server.port },
+  );
+}
+
 /**
  * /readyz asks GitHub (an installation token) at most once in this long, whatever the number of probes:
  * every replica's kubelet probes every few seconds, and each probe would otherwise be a call on the App.
@@ -110,11 +149,12 @@ function atMostEvery(intervalMs: number, clock: Clock, check: () => Promise<void
 }
 
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
-  const logging = createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
+  const logging = options.logging ?? createLogger(config.logging, options.logStreams ? { streams: options.logStreams } : {});
   const log = logging.logger;
   // The first line says which release starts, so that any later line of a rollout can be read against it.
   log.info("starting actions-runner-manager", { version: VERSION, nodeVersion: process.versions.node });
   warnOfLessSafePolicies(config.policy, log, config.auth);
+  warnOfPlainHttp(config.server, log);
   const metrics = options.metrics ?? createMetrics();
   const { requestTimeoutMs, ...githubTimings } = options.github ?? {};
   const deadlines = createRequestDeadlines(requestTimeoutMs ?? config.github.timeoutSeconds * 1000);
@@ -200,7 +240,14 @@ export async function startService(config: Config, options: ServiceOptions = {})
     audit: ({ action, ...fields }) => auditLine({ audit: action, ...fields }),
     policy: config.policy,
   });
-  const services = { ...useCases, checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, () => useCases.checkGitHub()) };
+  const credentials = watchCredentials({ github, log, checkAtStart: options.checkCredentials ?? true });
+  const services = {
+    ...useCases,
+    checkGitHub: atMostEvery(READY_CHECK_INTERVAL_MS, clock, async () => {
+      await credentials.requireAccepted();
+      await useCases.checkGitHub();
+    }),
+  };
   const app = createApp({
     services,
     deadlines,
@@ -267,6 +314,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     ...(probeServer ? { probeUrl: probeServer.url } : {}),
     log,
+    credentialsChecked: credentials.started,
     async close() {
       log.info("shutting down: finishing requests in flight");
       await running.close();

@@ -1,19 +1,35 @@
 /**
- * The server's command line: `[--config PATH]` and nothing else. Strict, so that a mistyped option stops the
- * start with the options listed instead of being ignored (with `--confg x.yml` ignored, another file would
- * be found and served).
+ * The server's command line (`actions-runner-manager serve …`): `--config PATH`, `--check-config`, `--help`,
+ * `--version`, and nothing else. Strict, so that a mistyped option stops the start with the options listed
+ * instead of being ignored (with `--confg x.yml` ignored, another file would be found and served).
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "./problems.js";
 
-const OPTIONS = { config: { type: "string" } } as const;
+const OPTIONS = {
+  config: { type: "string" },
+  "check-config": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
 /** Each option as a message shows it. */
-const SHOWN: Readonly<Record<keyof typeof OPTIONS, string>> = { config: "--config PATH" };
+const SHOWN: Readonly<Record<keyof typeof OPTIONS, string>> = {
+  config: "--config PATH",
+  "check-config": "--check-config",
+  help: "--help",
+  version: "--version",
+};
 const KNOWN = `known options: ${Object.values(SHOWN).join(", ")}`;
 
 export interface CommandLine {
   /** the last --config given, if any */
   configPath?: string;
+  /** --check-config: validate the configuration and the App's credentials, then exit */
+  checkConfig?: true;
+  /** --help (-h): print the usage and exit; needs no configuration */
+  help?: true;
+  /** --version: print the version and exit; needs no configuration */
+  version?: true;
 }
 
 function commandLineError(problem: string): ConfigError {
@@ -22,18 +38,25 @@ function commandLineError(problem: string): ConfigError {
 
 const NO_PATH = "--config: expected a path, e.g. --config /etc/actions-runner-manager/config.yml";
 
-/** Throws a ConfigError for an unknown option, an argument that is not an option's, or --config without a path. */
+/**
+ * Throws a ConfigError for an unknown option, an argument that is not an option's, --config without a path,
+ * or a value given to a flag that takes none (`--help=yes`).
+ */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false, tokens: true });
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    // --config as the last argument, or followed by another option: parseArgs' messages are for programmers.
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw commandLineError(NO_PATH);
+    // "Unknown option '--port'", "Unexpected argument 'x.yml'. This command does not take positional arguments",
+    // "Option '--help' does not take an argument": the first line is for people; what follows is for programmers.
+    const [what = ""] = (error as Error).message.split("\n");
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      // --config as the last argument, or followed by another option
+      if (/'--config\b/.test(what)) throw commandLineError(NO_PATH);
+      throw commandLineError(`${what.replace(/\.$/, "")}; ${KNOWN}`);
+    }
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-      // "Unknown option '--port'", "Unexpected argument 'x.yml'. This command does not take positional arguments"
-      const [what] = (error as Error).message.split("\n");
       throw commandLineError(`${what}; ${KNOWN}`);
     }
     throw error;
@@ -42,5 +65,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (parsed.tokens.some((t) => t.kind === "option" && t.name === "config" && (t.value ?? "").trim() === "")) {
     throw commandLineError(NO_PATH);
   }
-  return parsed.values.config === undefined ? {} : { configPath: parsed.values.config };
+  const { values } = parsed;
+  return {
+    ...(values.config !== undefined && { configPath: values.config }),
+    ...(values["check-config"] === true && { checkConfig: true }),
+    ...(values.help === true && { help: true }),
+    ...(values.version === true && { version: true }),
+  };
 }

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "../clock.js";
 import type { RequestDeadlines } from "../request-deadline.js";
 import type { RequestMeters } from "../request-meter.js";
 import { createCallPolicy, type CallPolicy, type GitHubCallListener, type GitHubLog } from "./call-policy.js";
+import { checkCredentials } from "./check-credentials.js";
 import { createBudgetWatch, type BudgetReserve } from "./github-budget.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
@@ -78,8 +79,23 @@ export function createGitHub(options: GitHubOptions): GitHub {
     clock: options.clock,
   });
   const GitHubOctokit = octokitClass(policy, options, serverVersion.plugin);
+  const app = githubApp(GitHubOctokit, options);
+  const installation = installationClient(app, policy, options);
   return {
-    org: orgGitHub(installationClient(GitHubOctokit, policy, options), options.org),
+    app: {
+      checkCredentials: () =>
+        checkCredentials({
+          appOctokit: app.octokit,
+          // the client the organization calls use: the token minted here is the one they start with
+          installationToken: async () => (await installation()).auth({ type: "installation" }),
+          server: serverVersion.server,
+          org: options.org,
+          appId: options.appId,
+          installationId: options.installationId,
+          privateKeyPem: options.privateKeyPem,
+        }),
+    },
+    org: orgGitHub(installation, options.org),
     // A client per caller costs only its construction: the policy keeps no state per client.
     user: {
       whoAmI: async (token) => {
@@ -95,6 +111,11 @@ export function createGitHub(options: GitHubOptions): GitHub {
 }
 
 type GitHubOctokit = ReturnType<typeof octokitClass>;
+
+/** The App, its JWT calls (app.octokit) and its installation clients made with our Octokit class. */
+const githubApp = (GitHubOctokit: GitHubOctokit, options: Pick<GitHubOptions, "appId" | "privateKeyPem">) =>
+  new App({ appId: options.appId, privateKey: options.privateKeyPem, Octokit: GitHubOctokit });
+type GitHubApp = ReturnType<typeof githubApp>;
 
 /**
  * Octokit with every call under the call policy, every answer read for the server's release
@@ -134,8 +155,7 @@ function octokitLog(log: GitHubLog) {
  * One installation client for the process: @octokit/auth-app mints its token, caches it, and mints
  * another before it expires. A failure to build it is not kept: the next call tries again.
  */
-function installationClient(GitHubOctokit: GitHubOctokit, policy: CallPolicy, options: GitHubOptions): () => Promise<Octokit> {
-  const app = new App({ appId: options.appId, privateKey: options.privateKeyPem, Octokit: GitHubOctokit });
+function installationClient(app: GitHubApp, policy: CallPolicy, options: GitHubOptions): () => Promise<Octokit> {
   let installation: Promise<Octokit> | undefined;
   return () => {
     installation ??= app.getInstallationOctokit(options.installationId).then((o) => {

@@ -54,6 +54,20 @@ export const GITHUB_CALLS = {
     why: "mints the installation token every organization call is made with (cached by @octokit/auth-app, minted again before it expires or after GitHub refuses it)",
   },
 
+  // ---- the App's own credentials (./check-credentials.ts: serve --check-config, and once at start-up) ----
+  "GET /app": {
+    credential: "app",
+    use: "called",
+    what: "App lookup with its JSON web token",
+    why: "proves that GitHub takes the App's JWT (appID and privateKey belong together), and names the App",
+  },
+  "GET /app/installations/{installation_id}": {
+    credential: "app",
+    use: "called",
+    what: "App installation lookup",
+    why: "proves that installationID is an installation of the App on the organization, and reads its permissions",
+  },
+
   // ---- the caller's identity ----
   "GET /user": {
     credential: "caller",

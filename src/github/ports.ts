@@ -98,7 +98,68 @@ export interface GitHubServer {
   requireCall(route: GitHubRoute): void;
 }
 
+/** A key of the configuration file that holds one of the App's credentials, as the file spells it. */
+export type CredentialKey = "appID" | "installationID" | "privateKey";
+
+export interface AppFacts {
+  id: number;
+  slug: string;
+  name: string;
+  /** the account that owns the App */
+  owner: string | undefined;
+}
+
+export interface InstallationFacts {
+  id: number;
+  /** the account the App is installed on */
+  account: string;
+  /** "Organization", "User" or "Enterprise" */
+  accountType: string;
+  /** every permission the installation grants, as GitHub names them: { organization_self_hosted_runners: "write", … } */
+  permissions: Record<string, string>;
+  /** "all" repositories, or "selected" ones */
+  repositorySelection: string;
+}
+
+/** A permission the service's calls need that the installation does not grant (or grants below the level needed). */
+export interface MissingPermission {
+  permission: string;
+  needed: "read" | "write";
+  granted: string | undefined;
+  /** what fails without it */
+  why: string;
+}
+
+/**
+ * What GitHub says of the App's credentials (appID, installationID, privateKey):
+ * - "ok": GET /app and GET /app/installations/{installation_id} answered with the JWT, the installation is on the
+ *   organization, and an installation token was minted; `missingPermissions` lists what the installation lacks;
+ * - "refused": GitHub refused them, or they name an installation that cannot serve the organization; `problem`
+ *   says so in plain words and names the keys (`keys`) to look at;
+ * - "unavailable": GitHub could not be asked (no connection, a timeout, 5xx, a rate limit); nothing was proven.
+ *   `answered`: whether GitHub answered at all.
+ */
+export type CredentialCheck =
+  | {
+      outcome: "ok";
+      app: AppFacts;
+      installation: InstallationFacts;
+      /** GitHub Enterprise Server's release, when it is one */
+      enterpriseVersion: string | undefined;
+      missingPermissions: MissingPermission[];
+    }
+  | { outcome: "refused"; keys: CredentialKey[]; problem: string; app?: AppFacts; enterpriseVersion: string | undefined }
+  | { outcome: "unavailable"; answered: boolean; problem: string };
+
+/** Calls made with the App's own JWT. */
+export interface AppGitHub {
+  /** asks GitHub about the configured credentials; never throws for GitHub's answers (they are in the result) */
+  checkCredentials(): Promise<CredentialCheck>;
+}
+
 export interface GitHub {
+  /** the App itself (its JWT): the credential check */
+  app: AppGitHub;
   org: OrgGitHub;
   user: UserGitHub;
   server: GitHubServer;

@@ -151,10 +151,14 @@ export class Authenticator {
       Buffer.from(signaturePart, "base64url"),
     );
     if (!signed) return JWT_UNDECODABLE();
-    // GitHub accepts the App ID (number or numeric string) or the App's client ID as issuer.
+    // GitHub accepts the App ID (number or numeric string) or the App's client ID as issuer. A JWT naming
+    // another App ID is checked against that App's keys, and so refused exactly as a wrong key is: "When
+    // privateKey is valid, but appId is not the current ID, then I retrieve the 'A JSON web token could not be
+    // decoded'" (octokit/auth-app.js#375; also actions/create-github-app-token#153).
     const iss = claims.iss;
     if (String(iss) !== String(this.state.app.id) && iss !== this.state.app.clientId) {
-      return errorResponse(401, "'Issuer' claim ('iss') must be an Integer");
+      const numeric = typeof iss === "number" || (typeof iss === "string" && /^\d+$/.test(iss));
+      return numeric ? JWT_UNDECODABLE() : errorResponse(401, "'Issuer' claim ('iss') must be an Integer");
     }
     const now = Math.floor(this.clock.now().getTime() / 1000);
     if (typeof claims.iat !== "number" || !Number.isInteger(claims.iat) || claims.iat > now + CLOCK_DRIFT_SECONDS) {

@@ -332,7 +332,8 @@ export function integration(api: string, org: Org, app: AppInfo): Schemas["integ
   };
 }
 
-export function installation(api: string, org: Org, app: AppInfo): Schemas["installation"] {
+/** `suspendedBy`: the id of the owner who suspended it, when app.suspended says so */
+export function installation(api: string, org: Org, app: AppInfo, suspendedBy?: number): Schemas["installation"] {
   return {
     id: app.installationId,
     account: simpleUser(api, org.login, org.id, "Organization"),
@@ -344,7 +345,7 @@ export function installation(api: string, org: Org, app: AppInfo): Schemas["inst
     client_id: app.clientId,
     target_id: org.id,
     target_type: "Organization",
-    permissions: APP_PERMISSIONS,
+    permissions: app.installationPermissions,
     events: [],
     created_at: app.createdAt,
     updated_at: app.createdAt,
@@ -352,8 +353,8 @@ export function installation(api: string, org: Org, app: AppInfo): Schemas["inst
     has_multiple_single_files: false,
     single_file_paths: [],
     app_slug: app.slug,
-    suspended_by: null,
-    suspended_at: null,
+    suspended_by: app.suspended ? simpleUser(api, app.suspended.by, suspendedBy ?? 1) : null,
+    suspended_at: app.suspended?.at ?? null,
     contact_email: null,
   };
 }

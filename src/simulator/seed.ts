@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
+import { APP_PERMISSIONS } from "./bodies.js";
 import {
   DEFAULT_GROUP_ID,
   type RepoRole,
@@ -417,6 +418,8 @@ export function buildState(seed: Seed, keys: AppKeys, clock: Clock): SimState {
       installationId: seed.app.installationId ?? 4242,
       publicKeyPem: keys.publicKeyPem,
       createdAt: created,
+      installationPermissions: { ...APP_PERMISSIONS },
+      suspended: null,
     },
     users,
     userTokens,

@@ -40,6 +40,10 @@ export interface AppInfo {
   /** PEM of the App's public key: JWTs are verified against it. */
   publicKeyPem: string;
   createdAt: string;
+  /** what the installation may do, in GitHub's permission names (an owner may not have accepted all the App asks for) */
+  installationPermissions: Record<string, string>;
+  /** when an organization owner suspended the installation (ISO time), and who; null while it is active */
+  suspended: { at: string; by: string } | null;
 }
 
 export interface User {

@@ -25,6 +25,19 @@ export function spawnEntry(entry: string, args: string[], options: { cwd?: strin
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
   });
+  return track(child);
+}
+
+/** The built command (`npm test` builds first), as a user runs it: `node dist/cli.js …`, without tsx. */
+export function spawnBuilt(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Spawned {
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, "dist/cli.js"), ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+  });
+  return track(child);
+}
+
+function track(child: ChildProcessWithoutNullStreams): Spawned {
   let out = "";
   let err = "";
   child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));

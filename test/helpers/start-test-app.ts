@@ -76,6 +76,8 @@ export interface TestAppOptions {
   metricsConfig?: Record<string, unknown>;
   /** config server.githubBudget (refusedCallsPerHour, reserve); the schema's defaults unless given */
   githubBudget?: { refusedCallsPerHour?: number; reserve?: string | number };
+  /** the start-up check of the App's credentials (production's default); off unless given */
+  checkCredentialsAtStart?: boolean;
   /** more of config `server`, as an operator would write it (trustProxy, maxConnections, maxConnectionsPerAddress) */
   server?: Record<string, unknown>;
   /** config `redis`: the shared rate-limit counters */
@@ -165,6 +167,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.serverTimeouts ? { serverTimeouts: options.serverTimeouts } : {}),
     github: { ...timings, ...(options.githubTimeoutMs === undefined ? {} : { timeoutMs: options.githubTimeoutMs }) },
+    // its calls (GET /app, the installation, a token) would change the counts and faults of every other test
+    checkCredentials: options.checkCredentialsAtStart ?? false,
   });
   const dispatcher = new Agent({ connect: { ca: cert.cert } });
 

@@ -111,8 +111,34 @@ describe("simulator: App JWT rules", () => {
     assert.equal(body.message, "A JSON web token could not be decoded");
   });
 
-  test("when the JWT claims another App, or alg none, then 401", async () => {
-    assert.equal((await mint(signAppJwt(key(), { iss: 1, iat: now() - 30, exp: now() + 540 }))).status, 401);
+  test("when the JWT names another App ID, then 401 A JSON web token could not be decoded, as for a wrong key (octokit/auth-app.js#375)", async () => {
+    for (const iss of [APP_ID + 1, String(APP_ID + 1)]) {
+      const jwt = signAppJwt(key(), { iss, iat: now() - 30, exp: now() + 540 });
+      for (const answer of [await mint(jwt), await call(sim, "GET", "/app", { token: jwt })]) {
+        assert.equal(answer.status, 401);
+        assert.equal(answer.body.message, "A JSON web token could not be decoded");
+      }
+    }
+    const notAnId = signAppJwt(key(), { iss: "not-an-id", iat: now() - 30, exp: now() + 540 });
+    assert.equal((await call(sim, "GET", "/app", { token: notAnId })).body.message, "'Issuer' claim ('iss') must be an Integer");
+  });
+
+  test("when GET /app and GET /app/installations/{installation_id} are asked with the App's JWT, then 200 for its own, 404 for another installation, 401 for a JWT signed with another key", async () => {
+    const jwt = signAppJwt(key(), { iss: APP_ID, iat: now() - 30, exp: now() + 540 });
+    const app = await call(sim, "GET", "/app", { token: jwt });
+    assert.equal(app.status, 200);
+    assert.equal(app.body.id, APP_ID);
+    const own = await call(sim, "GET", `/app/installations/${INSTALLATION}`, { token: jwt });
+    assert.equal(own.status, 200);
+    assert.equal(own.body.account.login, "acme");
+    assert.equal(own.body.target_type, "Organization");
+    assert.equal((await call(sim, "GET", "/app/installations/999", { token: jwt })).status, 404);
+    const otherKey = signAppJwt(createSimulator().appPrivateKey!, { iss: APP_ID, iat: now() - 30, exp: now() + 540 });
+    const refused = await call(sim, "GET", "/app", { token: otherKey });
+    assert.deepEqual([refused.status, refused.body.message], [401, "A JSON web token could not be decoded"]);
+  });
+
+  test("when the JWT uses alg none, then 401", async () => {
     const unsigned = signAppJwt(key(), { iss: APP_ID, iat: now() - 30, exp: now() + 540 }, { alg: "none" });
     assert.equal((await mint(unsigned)).status, 401);
   });

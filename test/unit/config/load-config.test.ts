@@ -61,7 +61,10 @@ describe("loadConfig", () => {
   test("when the command line has an option other than --config, then nothing is read and the error lists the options", () => {
     const fs = fakeFs({ "./config.yml": stringify(MINIMAL), [KEY_PATH]: PKCS1 });
     const error = configError(() => loadConfig({ argv: ["--confg", "/etc/arm.yml"], env: {}, ...fs }));
-    assert.equal(error.message, "bad command line (1 problem):\n  - Unknown option '--confg'; known options: --config PATH");
+    assert.equal(
+      error.message,
+      "bad command line (1 problem):\n  - Unknown option '--confg'; known options: --config PATH, --check-config, --help, --version",
+    );
     assert.deepEqual([...fs.asked, ...fs.reads], []);
   });
 

@@ -110,6 +110,7 @@ describe("the GitHub calls of src/github/*.ts and the list in src/github/github-
       retries: 0,
     });
     await github.user.whoAmI(DEMO_TOKENS.alice);
+    assert.equal((await github.app.checkCredentials()).outcome, "ok");
     await github.org.checkInstallation();
     await github.org.teamMembership("platform", "alice");
     await github.org.teamRepositories("platform");
