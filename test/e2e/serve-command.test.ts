@@ -173,7 +173,7 @@ describe("actions-runner-manager serve: start-up", () => {
     serve.child.kill("SIGTERM");
     assert.equal(await serve.exited, 0);
     const lines = jsonLines(serve.stdout());
-    assert.ok(lines.some((l) => l.message === "starting" && l.version === packageJson.version));
+    assert.ok(lines.some((l) => l.message === "starting actions-runner-manager" && l.version === packageJson.version));
     assert.ok(!lines.some((l) => /clear text/.test(String(l.message))), "a warning for a loopback address");
     assert.ok(!lines.some((l) => l.level === "error"), JSON.stringify(lines.filter((l) => l.level === "error")));
   });
