@@ -114,6 +114,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(methodGuard(v1Methods()));
   app.use(perAddressLimit(limit(deps.rateLimit.perAddress, deps.rateLimit.addressStore, "address")));
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
+  // The service's root names where its API is described, rather than a bare 404: a JSON envelope, not a
+  // redirect, so that curl without -L and a CI script see it as plainly as a browser does.
+  app.all("/", onlyMethods(["GET"]), (_req, res) =>
+    sendSuccess(res, { service: "actions-runner-manager", docs: "/api/v1/docs", openapi: "/api/v1/openapi.yaml" }),
+  );
   app.use("/api/v1", specRoutes());
   app.use(
     "/api/v1",
