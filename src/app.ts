@@ -61,6 +61,9 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
 }
 
+/** /readyz's Retry-After: a probe comes back on its own period; this is for a person or a script waiting on it. */
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
 const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader("Cache-Control", "no-store");
   next();
@@ -89,12 +92,17 @@ export function createApp(deps: AppDeps): Express {
     const [github, redis] = await Promise.allSettled([deps.services.checkGitHub(), deps.redis?.ping()]);
     if (github.status === "rejected") {
       deps.log.warn("not ready: the GitHub App cannot obtain an installation token", { error: github.reason });
-      throw new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token");
+      // Retry-After when waiting can help: not when GitHub refuses the App's credentials (an operator must act).
+      const refused = github.reason instanceof AppError && github.reason.code === "GITHUB_APP_UNAUTHORIZED";
+      throw new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token", {
+        ...(!refused && { retryAfter: NOT_READY_RETRY_AFTER_SECONDS }),
+      });
     } else if (redis.status === "rejected" && deps.redis?.onError === "fail-closed") {
       deps.log.warn("not ready: Redis cannot be reached (redis.onError: fail-closed)", { error: redis.reason });
       throw new AppError(
         "NOT_READY",
         "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)",
+        { retryAfter: NOT_READY_RETRY_AFTER_SECONDS },
       );
     } else if (redis.status === "rejected") {
       sendSuccess(res, "ready (degraded: Redis cannot be reached; rate limits are counted per replica until it is back)");
