@@ -1,7 +1,7 @@
 /**
  * createApp(deps) → an Express application; it never listens (src/server.ts does).
  * Order: request id → metrics → security headers → no-store → access log → a target that is not a path (absolute form is made
- * origin form before the app, src/http/request-target.ts) → probes, /metrics → per-address limit → body
+ * origin form before the app, src/http/request-target.ts) → probes, /metrics → per-address limit → GET / → body
  * → /api/v1 → 404 → errors.
  */
 import express, { type Express, type RequestHandler } from "express";
@@ -121,12 +121,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(methodGuard(v1Methods()));
   app.use(perAddressLimit(limit(deps.rateLimit.perAddress, deps.rateLimit.addressStore, "address")));
-  app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   // The service's root names where its API is described, rather than a bare 404: a JSON envelope, not a
   // redirect, so that curl without -L and a CI script see it as plainly as a browser does.
+  // Before the body is read: a wrong method is answered 405 whatever body it carries.
   app.all("/", onlyMethods(["GET"]), (_req, res) =>
     sendSuccess(res, { service: "actions-runner-manager", docs: "/api/v1/docs", openapi: "/api/v1/openapi.yaml" }),
   );
+  app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
   app.use(
     "/api/v1",
