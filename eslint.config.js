@@ -14,6 +14,10 @@ const noSimulator = {
   group: ["**/simulator/*"],
   message: "The server never leans on the GitHub simulator; only src/demo.ts and tests start it.",
 };
+const noDemo = {
+  group: ["**/demo.js", "**/demo/*"],
+  message: "The demo stays out of the production build (tsconfig.build.json); only src/demo.ts and tests use it.",
+};
 const noHttp = { group: ["**/http/*"], message: "The HTTP layer sits above this one." };
 const noServices = { group: ["**/services/*"], message: "The use cases sit above this one." };
 const noGitHub = { group: ["**/github/*"], message: "Reach GitHub through the services, not its adapter." };
@@ -91,6 +95,11 @@ export default tseslint.config(
     ],
   ),
   wall(["src/*.ts"], [octokitOnlyInGitHub]),
+  {
+    // The production build leaves the simulator and the demo out (tsconfig.build.json): only the demo may start them.
+    ...wall(["src/*.ts"], [octokitOnlyInGitHub, noSimulator, noDemo]),
+    ignores: ["src/demo.ts"],
+  },
   {
     // The simulator is an island: it stands in for GitHub and must not lean on the server it is testing.
     files: ["src/simulator/*.ts"],

@@ -11,8 +11,12 @@
 // every base image is pinned by digest (tag@sha256:…, kept fresh by Renovate); the final stage carries the OCI
 // labels version (from ARG VERSION, whose default is package.json's version), revision (ARG REVISION), source and
 // licenses (package.json's license).
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// And what the image's dist/ holds: the program `npm run build` compiles (tsc --listFilesOnly over its tsconfig)
+// holds none of the simulator, the demo or its demo tokens (tsc compiles an excluded file when something imports
+// it, so this is the proof that the server's and the client's import graph never reaches them).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 
 const FINAL_IMAGE = "gcr.io/distroless/nodejs24-debian13:nonroot";
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
@@ -320,6 +324,37 @@ function checkBuildInputs(text, root, dockerignore) {
   return { problems, inputs };
 }
 
+// ---- the build's program: what dist/ (and so the image) holds ----
+
+/** Source files that stay out of the image: the GitHub simulator, and the demo with its demo tokens. */
+const NOT_IN_IMAGE = [/^src\/simulator\//, /^src\/demo\.ts$/, /^src\/demo\//];
+
+/** The tsconfig `npm run build` compiles with (its -p/--project). */
+function buildTsconfig(root) {
+  const build = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts?.build ?? "";
+  return /(?:^|\s)(?:-p|--project)\s+(\S+)/.exec(build)?.[1];
+}
+
+/** Every problem with the program tsc compiles from `tsconfig` (a path), as strings; [] when it holds only what runs. */
+function checkProgram(root, tsconfig) {
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  if (!existsSync(tsc)) return [`cannot list the build's program: ${relative(root, tsc)} is missing (run npm ci first)`];
+  const listed = spawnSync(process.execPath, [tsc, "-p", tsconfig, "--listFilesOnly"], { cwd: root, encoding: "utf8" });
+  if (listed.status !== 0) return [`tsc --listFilesOnly -p ${tsconfig} failed: ${(listed.stdout + listed.stderr).trim().slice(0, 500)}`];
+  const files = listed.stdout
+    .split(/\r?\n/)
+    .filter(Boolean)
+    .map((file) => relative(root, resolve(root, file)).replaceAll("\\", "/"));
+  const sources = files.filter((file) => file.startsWith("src/"));
+  if (sources.length === 0) return [`tsc -p ${tsconfig} compiles no file of src/`];
+  return sources
+    .filter((file) => NOT_IN_IMAGE.some((re) => re.test(file)))
+    .map(
+      (file) =>
+        `npm run build compiles ${file} into dist/ (and so into the image): exclude it, and import it from nothing the server or the client imports`,
+    );
+}
+
 // ---- self-test: each rule must reject a Dockerfile that breaks it ----
 
 const PINNED = "@sha256:" + "0".repeat(64);
@@ -391,10 +426,25 @@ function selfTest() {
     failed++;
     console.log("FAIL check-dockerfile self-test: a .dockerignore that lets *.pem through was not caught");
   }
+  // A build that takes the demo in (the whole of src/, nothing excluded) must be caught.
+  const root = resolve(import.meta.dirname, "..");
+  const tsconfig = buildTsconfig(root);
+  // inside the project, so that tsc finds the type packages as it does for the real build
+  mkdirSync(join(root, "node_modules", ".cache"), { recursive: true });
+  const dir = mkdtempSync(join(root, "node_modules", ".cache", "check-dockerfile-"));
+  try {
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ extends: join(root, tsconfig), exclude: [] }));
+    if (!checkProgram(root, join(dir, "tsconfig.json")).some((p) => p.includes("src/demo.ts"))) {
+      failed++;
+      console.log("FAIL check-dockerfile self-test: a build that compiles src/demo.ts was not caught");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   console.log(
     failed
       ? `FAIL check-dockerfile self-test (${failed})`
-      : `PASS check-dockerfile self-test (${Object.keys(BAD).length + 1} bad examples caught)`,
+      : `PASS check-dockerfile self-test (${Object.keys(BAD).length + 2} bad examples caught)`,
   );
   return failed === 0;
 }
@@ -413,11 +463,16 @@ function main(argv) {
   const packageJson = existsSync(packageFile) ? JSON.parse(readFileSync(packageFile, "utf8")) : undefined;
   const problems = checkDockerfile(text, { dockerignore, packageJson });
   const inputs = checkBuildInputs(text, dirname(file), dockerignore);
-  for (const p of [...problems, ...inputs.problems]) console.log(`FAIL check-dockerfile: ${file}: ${p}`);
+  const root = dirname(file);
+  const tsconfig = buildTsconfig(root);
+  const program = tsconfig ? checkProgram(root, tsconfig) : ["package.json's build script names no tsconfig (-p)"];
+  for (const p of [...problems, ...inputs.problems, ...program]) console.log(`FAIL check-dockerfile: ${file}: ${p}`);
   if (problems.length === 0) console.log(`PASS check-dockerfile: ${file} follows the image policy`);
   if (inputs.problems.length === 0)
     console.log(`PASS check-dockerfile: the build stage gets every build input (${inputs.inputs.join(", ")})`);
-  return problems.length + inputs.problems.length ? 1 : 0;
+  if (program.length === 0)
+    console.log(`PASS check-dockerfile: the build (${tsconfig}) compiles none of the simulator, the demo or its demo tokens`);
+  return problems.length + inputs.problems.length + program.length ? 1 : 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

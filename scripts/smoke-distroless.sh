@@ -3,8 +3,9 @@
 # (package.json, dist/, openapi.yaml, production node_modules, nothing else) in a temp dir, run by the real
 # Node 24 binary the image has, as uid/gid 65532 (distroless "nonroot") with no capabilities and no new
 # privileges, the app directory mounted read-only (a private mount namespace), /tmp writable, logs on stdout only.
-# Against the GitHub simulator it checks /healthz, /readyz, /api/v1/openapi.yaml, the docs' assets (served from
-# node_modules), a token-register as the demo maintainer, and that SIGTERM ends it with 0.
+# It checks that dist/ holds neither the simulator nor the demo (nor a demo token), then, against the GitHub
+# simulator, /healthz, /readyz, /api/v1/openapi.yaml, the docs' assets (served from node_modules, and no other file
+# of swagger-ui-dist), a token-register as the demo maintainer, and that SIGTERM ends it with 0.
 #
 #   npm run build && bash scripts/smoke-distroless.sh
 #
@@ -55,6 +56,12 @@ for dev in typescript tsx eslint selfsigned fast-check; do
   [ ! -e "$APP/node_modules/$dev" ] || fail "dev dependency $dev is in the production node_modules"
 done
 pass "image layout: package.json, dist/, openapi.yaml, production node_modules ($(ls "$APP/node_modules" | wc -l) entries)"
+# Only what runs: the server and the client, not the GitHub simulator, the demo or its demo tokens.
+for absent in dist/simulator dist/demo dist/demo.js; do
+  [ ! -e "$APP/$absent" ] || fail "the image would hold $absent (tsconfig.build.json leaves it out: a stale dist/? npm run build)"
+done
+! grep -rqE 'ghp_Demo|DEMO_TOKENS' "$APP/dist" || fail "the image's dist/ holds the demo's tokens: $(grep -rlE 'ghp_Demo|DEMO_TOKENS' "$APP/dist" | head -3)"
+pass "dist/ holds neither the simulator nor the demo, nor a demo token"
 
 # ---- the GitHub simulator (repository's own node and tsx; it is not part of the image) ----
 mkdir -p "$WORK/etc"
@@ -154,7 +161,9 @@ pass "GET /readyz 200 (the App got an installation token from the simulator)"
   fail "GET /api/v1/openapi.yaml: openapi.yaml is not where dist/http/openapi.js looks for it"
 [ "$(status "$URL/api/v1/docs/assets/swagger-ui.css")" = 200 ] ||
   fail "GET /api/v1/docs/assets/swagger-ui.css: swagger-ui-dist is not served from the production node_modules"
-pass "openapi.yaml and the docs' assets (swagger-ui-dist from node_modules) are served"
+[ "$(status "$URL/api/v1/docs/assets/package.json")" = 404 ] ||
+  fail "GET /api/v1/docs/assets/package.json is served: only the files the docs page loads may be"
+pass "openapi.yaml and the docs' assets (swagger-ui-dist from node_modules) are served, and no other file of swagger-ui-dist"
 
 code=$(status -H "Authorization: token ghp_DemoAliceMaintainer00000000000000001" "$URL/api/v1/token-register?team=platform")
 node -e '

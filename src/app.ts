@@ -2,7 +2,7 @@
  * createApp(deps) → an Express application; it never listens (src/server.ts does).
  * Order: request id → audit (of requests to an action) → metrics → security headers → no-store → access log
  * → a target that is not a path (absolute form is made origin form before the app, src/http/request-target.ts)
- * → probes, /metrics → per-address limit → body → /api/v1 → 404 → errors.
+ * → probes, /metrics → per-address limit → GET / → body → /api/v1 → 404 → errors.
  */
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
@@ -64,6 +64,9 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
 }
 
+/** /readyz's Retry-After: a probe comes back on its own period; this is for a person or a script waiting on it. */
+const NOT_READY_RETRY_AFTER_SECONDS = 5;
+
 const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader("Cache-Control", "no-store");
   next();
@@ -96,12 +99,18 @@ export function createApp(deps: AppDeps): Express {
       // the App's credentials known to be refused: the start-up check's words, which name the key to correct
       const known = github.reason instanceof AppError && github.reason.code === "NOT_READY" ? github.reason : undefined;
       deps.log.warn(known ? known.message : "not ready: the GitHub App cannot obtain an installation token", { error: github.reason });
-      throw known ?? new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token");
+      if (known) throw known;
+      // Retry-After when waiting can help: not when GitHub refuses the App's credentials (an operator must act).
+      const refused = github.reason instanceof AppError && github.reason.code === "GITHUB_APP_UNAUTHORIZED";
+      throw new AppError("NOT_READY", "Not ready: the GitHub App cannot obtain an installation token", {
+        ...(!refused && { retryAfter: NOT_READY_RETRY_AFTER_SECONDS }),
+      });
     } else if (redis.status === "rejected" && deps.redis?.onError === "fail-closed") {
       deps.log.warn("not ready: Redis cannot be reached (redis.onError: fail-closed)", { error: redis.reason });
       throw new AppError(
         "NOT_READY",
         "Not ready: Redis, where the rate limits are counted, cannot be reached (redis.onError: fail-closed)",
+        { retryAfter: NOT_READY_RETRY_AFTER_SECONDS },
       );
     } else if (redis.status === "rejected") {
       sendSuccess(res, "ready (degraded: Redis cannot be reached; rate limits are counted per replica until it is back)");
@@ -120,6 +129,12 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(methodGuard(v1Methods()));
   app.use(perAddressLimit(limit(deps.rateLimit.perAddress, deps.rateLimit.addressStore, "address")));
+  // The service's root names where its API is described, rather than a bare 404: a JSON envelope, not a
+  // redirect, so that curl without -L and a CI script see it as plainly as a browser does.
+  // Before the body is read: a wrong method is answered 405 whatever body it carries.
+  app.all("/", onlyMethods(["GET"]), (_req, res) =>
+    sendSuccess(res, { service: "actions-runner-manager", docs: "/api/v1/docs", openapi: "/api/v1/openapi.yaml" }),
+  );
   app.use(express.json({ limit: deps.bodyLimit ?? "256kb", strict: true, type: ["application/json", "application/*+json"] }));
   app.use("/api/v1", specRoutes());
   app.use(

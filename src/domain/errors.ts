@@ -52,6 +52,20 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * What GitHub answered, for the server's log only. GitHub's own words never reach the caller: they can
+ * describe the App's permissions and installation ("Resource not accessible by integration"), which is
+ * the operator's business. The error handler logs them with GitHub's request id.
+ */
+export interface GitHubAnswer {
+  /** GitHub's HTTP status; undefined when no answer came (a failed connection, a timeout) */
+  status: number | undefined;
+  /** GitHub's message (its body's `message`, or the error's when there was no answer), cut short */
+  message: string;
+  /** GitHub's x-github-request-id, which GitHub Support asks for */
+  requestId: string | undefined;
+}
+
 export class AppError extends Error {
   readonly status: number;
   /** seconds, sent as Retry-After */
@@ -60,15 +74,27 @@ export class AppError extends Error {
   /** the methods a route takes, sent as Allow with 405 */
   readonly allow: readonly string[] | undefined;
 
+  /** what GitHub answered, when this refusal comes from it: logged, never answered */
+  readonly github: GitHubAnswer | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { cause?: unknown; retryAfter?: number; allow?: readonly string[] } = {},
+    options: { cause?: unknown; retryAfter?: number; allow?: readonly string[]; github?: GitHubAnswer } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.status = ERRORS[code];
     this.retryAfter = options.retryAfter;
     this.allow = options.allow;
+    this.github = options.github;
   }
+}
+
+/** GitHub's answer behind an error, through the AppErrors that reworded it (a use case adds what it was doing). */
+export function gitHubAnswerOf(error: unknown): GitHubAnswer | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof AppError && depth < 8; e = e.cause, depth++) {
+    if (e.github) return e.github;
+  }
+  return undefined;
 }

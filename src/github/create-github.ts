@@ -16,7 +16,7 @@ import { createBudgetWatch, type BudgetReserve } from "./github-budget.js";
 import { orgGitHub } from "./org-github.js";
 import type { Caller, GitHub } from "./ports.js";
 import { createServerVersion, type ServerVersionLog } from "./server-version.js";
-import { isRateLimit, isRequestError, toAppError, type RequestError } from "./to-app-error.js";
+import { gitHubAnswer, isRateLimit, isRequestError, toAppError, type RequestError } from "./to-app-error.js";
 
 export type { GitHubCallListener, GitHubLog } from "./call-policy.js";
 
@@ -244,7 +244,12 @@ function orgAccessRefusal(error: unknown, org: string, caller: Caller): Error {
         { cause: error },
       );
     }
-    return new AppError("ORG_ACCESS_DENIED", `Organization ${org} refuses this token: ${oneLine(error.message)}`, { cause: error });
+    // GitHub's reason (an IP allow list, say) goes to the log: its words are GitHub's, not ours to pass on.
+    return new AppError(
+      "ORG_ACCESS_DENIED",
+      `Organization ${org} refuses this token (GitHub answered 403); the server's log has GitHub's reason`,
+      { cause: error, github: gitHubAnswer(error) },
+    );
   }
   return toAppError(error, "checking that the organization accepts the caller's token");
 }
@@ -259,9 +264,4 @@ function ssoUrl(error: RequestError): string | undefined {
   if (header === undefined) return /SAML enforcement/i.test(error.message) ? "" : undefined;
   const url = /url=(https?:\/\/\S+?)(?:[;,\s]|$)/.exec(String(header))?.[1];
   return url ?? "";
-}
-
-function oneLine(message: string): string {
-  const line = message.replace(/\s+/g, " ").trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

@@ -111,6 +111,12 @@ function describe(value: unknown): string {
 }
 
 const badRequest = (message: string) => new AppError("BAD_REQUEST", message);
+const tooManyLabels = () =>
+  badRequest(`Parameter labels holds more than ${LIMITS.labelsPerRunner} labels: give at most ${LIMITS.labelsPerRunner} (GitHub's bound)`);
+const tooManyRepos = () =>
+  badRequest(
+    `Parameter repos names more than ${LIMITS.repositoriesPerRequest} repositories: give at most ${LIMITS.repositoriesPerRequest} per request`,
+  );
 const missing = (name: ParameterName) => badRequest(`Missing required parameter: ${name}`);
 
 /** A slug once trimmed: openapi.yaml's TeamSlug pattern allows whitespace around it. */
@@ -157,7 +163,7 @@ export function parseV1Request<R extends V1RouteName>(route: R, req: RawRequest)
   for (const name of parameters.accepts) {
     const inQuery = Object.hasOwn(query, name);
     const inBody = body !== undefined && Object.hasOwn(body, name);
-    if (inQuery && inBody) throw badRequest(`Parameter ${name} is given both in the query string and in the body`);
+    if (inQuery && inBody) throw badRequest(`Parameter ${name} is given both in the query string and in the body: give it in one place`);
     const where: Where = inBody ? "body" : "query";
     const value = inBody ? body[name] : query[name];
     switch (name) {
@@ -198,7 +204,7 @@ function queryOf(route: V1RouteName, parameters: RouteParameters, query: unknown
     if (!(parameters.accepts as readonly string[]).includes(name)) {
       throw badRequest(`Unknown query parameter ${quote(name)}: ${route} takes only ${parameters.accepts.join(" and ")}`);
     }
-    if (typeof values[name] !== "string") throw badRequest(`Parameter ${name} is given more than once`);
+    if (typeof values[name] !== "string") throw badRequest(`Parameter ${name} is given more than once: give it once`);
   }
   return values;
 }
@@ -259,7 +265,7 @@ function reposValue(raw: unknown, where: Where): string[] {
     }
     entries = raw.split(",");
   } else if (Array.isArray(raw) && where === "body") {
-    if (raw.length > LIMITS.repositoriesPerRequest) throw badRequest(`At most ${LIMITS.repositoriesPerRequest} repositories per request`);
+    if (raw.length > LIMITS.repositoriesPerRequest) throw tooManyRepos();
     entries = raw;
   } else {
     throw badRequest("Parameter repos must be a comma-separated string or an array of repository names");
@@ -281,7 +287,7 @@ function reposValue(raw: unknown, where: Where): string[] {
       );
     }
     names.set(name.toLowerCase(), name);
-    if (names.size > LIMITS.repositoriesPerRequest) throw badRequest(`At most ${LIMITS.repositoriesPerRequest} repositories per request`);
+    if (names.size > LIMITS.repositoriesPerRequest) throw tooManyRepos();
   }
   if (names.size === 0) throw missing("repos");
   return [...names.values()];
@@ -340,7 +346,7 @@ function labelsValue(raw: unknown, where: Where, required: boolean): string[] {
     }
     entries = raw.split(",");
   } else if (Array.isArray(raw) && where === "body") {
-    if (raw.length > LIMITS.labelsPerRunner) throw badRequest(`Parameter labels holds more than ${LIMITS.labelsPerRunner} labels`);
+    if (raw.length > LIMITS.labelsPerRunner) throw tooManyLabels();
     entries = raw;
   } else {
     throw badRequest("Parameter labels must be a comma-separated string or an array of labels");
@@ -354,13 +360,15 @@ function labelsValue(raw: unknown, where: Where, required: boolean): string[] {
     }
     if (label === "") continue;
     if (!RUNNER_WORD.test(label)) {
-      throw badRequest(`Parameter labels holds ${quote(label)}, which is not a label: letters, digits, '-', '_' and '.'`);
+      throw badRequest(
+        `Parameter labels holds ${quote(label)}, which is not a label: a label must be letters, digits, '-', '_' and '.', at most ${LIMITS.labelLength} characters`,
+      );
     }
     if (labels.has(label.toLowerCase())) {
-      throw badRequest(`Parameter labels holds ${quote(label)} twice (labels are compared without case)`);
+      throw badRequest(`Parameter labels holds ${quote(label)} twice (labels are compared without case): give each label once`);
     }
     labels.set(label.toLowerCase(), label);
-    if (labels.size > LIMITS.labelsPerRunner) throw badRequest(`Parameter labels holds more than ${LIMITS.labelsPerRunner} labels`);
+    if (labels.size > LIMITS.labelsPerRunner) throw tooManyLabels();
   }
   if (labels.size === 0) throw missing("labels");
   return [...labels.values()];

@@ -113,10 +113,11 @@ describe("retries: only where repeating is safe", () => {
   test("when GitHub keeps answering 5xx, then the caller gets 502 after the configured retries", async (t) => {
     const app = await startResilient(t, { seed: seedWithPlatformGroup() });
     app.sim.faults.failNext(ROUTE.groups, { status: 502, times: 10 });
-    const { status, body } = await app.call("GET", "/api/v1/group-list", platform);
+    const { status, body, headers } = await app.call("GET", "/api/v1/group-list", platform);
     assert.equal(status, 502);
     assert.match(body.Error, /GitHub answered 502 while looking up runner groups/);
     assert.equal(app.sim.calls(ROUTE.groups), 3, "one call and 2 retries");
+    assert.equal(headers.get("retry-after"), "5", "GitHub failing is mostly brief: the caller may come back soon");
   });
 
   test("when GitHub answers 429 without the secondary-limit wording, or another 4xx, then nothing is retried", async (t) => {
@@ -127,7 +128,11 @@ describe("retries: only where repeating is safe", () => {
     });
     const refused = await app.call("GET", "/api/v1/group-list", platform);
     assert.equal(refused.status, 502);
-    assert.match(refused.body.Error, /GitHub answered 422 while looking up runner groups: Validation Failed/);
+    assert.equal(
+      refused.body.Error,
+      "GitHub answered 422 while looking up runner groups, which this service did not expect; the server's log has GitHub's answer",
+    );
+    assert.equal(refused.headers.get("retry-after"), null, "the same call would be refused again");
     assert.equal(app.sim.calls(ROUTE.groups), 1);
     app.sim.faults.failNext(ROUTE.groups, { status: 429, headers: { "retry-after": "30" } });
     const limited = await app.call("GET", "/api/v1/group-list", platform);
@@ -137,6 +142,59 @@ describe("retries: only where repeating is safe", () => {
     // and nothing more is sent until GitHub's Retry-After has passed (src/github/github-budget.ts)
     assert.equal((await app.call("GET", "/api/v1/group-list", platform)).status, 503);
     assert.equal(app.sim.calls(ROUTE.groups), 2);
+  });
+});
+
+describe("GitHub's own words go to the log, not to the caller", () => {
+  const githubLines = (app: App) => app.logs.lines().filter((line) => line.github !== undefined);
+
+  test("when GitHub refuses the App with 403 (its message names the App's permissions), then 503 in our words, and the log has GitHub's", async (t) => {
+    const app = await startResilient(t, { seed: seedWithPlatformGroup() });
+    app.sim.faults.failNext(ROUTE.groups, {
+      status: 403,
+      body: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" },
+    });
+    const { status, body, headers } = await app.call("GET", "/api/v1/group-list", platform);
+    assert.deepEqual([status, body.Code], [503, 503]);
+    assert.equal(
+      body.Error,
+      "GitHub refused the App while looking up runner groups: the App may lack a permission, or its installation may not cover this; the server's log has GitHub's answer",
+    );
+    assert.doesNotMatch(JSON.stringify(body), /not accessible|integration/i);
+    assert.equal(headers.get("retry-after"), null, "the App's permissions do not change by waiting");
+    const [line, ...more] = githubLines(app);
+    assert.equal(more.length, 0);
+    assert.equal(line!.level, "warn");
+    assert.equal(line!.requestId, headers.get("x-request-id"));
+    const github = line!.github as { status: number; message: string; requestId: string };
+    assert.equal(github.status, 403);
+    assert.match(github.message, /Resource not accessible by integration/);
+    assert.match(github.requestId, /^[0-9A-F]{16}$/, "GitHub's x-github-request-id, which GitHub Support asks for");
+  });
+
+  test("when GitHub answers a 4xx we did not expect, then its message is logged with its request id, and the caller has ours", async (t) => {
+    const app = await startResilient(t, { seed: seedWithPlatformGroup() });
+    app.sim.faults.failNext(ROUTE.teamRepos, {
+      status: 422,
+      body: {
+        message: "Validation Failed: the installation lacks the members permission",
+        documentation_url: "https://docs.github.com/rest",
+      },
+    });
+    const { status, body } = await app.call("PATCH", "/api/v1/repos-add", { ...platform, query: { team: "platform", repos: "web" } });
+    assert.equal(status, 502);
+    assert.doesNotMatch(body.Error, /Validation Failed|members permission/);
+    assert.match(body.Error, /^GitHub answered 422 while .*; the server's log has GitHub's answer$/);
+    const github = githubLines(app)[0]!.github as { status: number; message: string; requestId: string };
+    assert.deepEqual([github.status, /members permission/.test(github.message), typeof github.requestId], [422, true, "string"]);
+  });
+
+  test("when GitHub answers 5xx with a page of its own, then the caller has the status only, with Retry-After, and the log has the page", async (t) => {
+    const app = await startResilient(t, { seed: seedWithPlatformGroup() });
+    app.sim.faults.failNext(ROUTE.groups, { status: 503, body: "<html><body>Unicorn! No server is available</body></html>", times: 3 });
+    const { status, body, headers } = await app.call("GET", "/api/v1/group-list", platform);
+    assert.deepEqual([status, body.Error, headers.get("retry-after")], [502, "GitHub answered 503 while looking up runner groups", "5"]);
+    assert.match((githubLines(app)[0]!.github as { message: string }).message, /Unicorn/);
   });
 });
 
@@ -213,9 +271,10 @@ describe("the deadline of a caller request", () => {
   test("when GitHub is slower than the request's deadline, then 504 within it, though each call may take longer", async (t) => {
     const app = await startResilient(t, { githubTimeoutMs: 10_000, github: { requestTimeoutMs: 500 } });
     app.sim.faults.setLatency(5_000, ROUTE.registrationToken);
-    const { status, body, ms } = await timed(app.call("GET", "/api/v1/token-register", platform));
+    const { status, body, headers, ms } = await timed(app.call("GET", "/api/v1/token-register", platform));
     assert.deepEqual([status, body.Code], [504, 504]);
     assert.match(body.Error, /GitHub did not answer in time while creating a runner registration token/);
+    assert.equal(headers.get("retry-after"), "5");
     assert.ok(ms < 1_500, `answered after ${Math.round(ms)} ms`);
     assert.equal(app.sim.state.mintedTokens.length, 0);
   });
@@ -259,6 +318,15 @@ describe("the deadline of a caller request", () => {
   });
 });
 
+describe("/readyz while GitHub fails", () => {
+  test("when GitHub fails to mint the installation token (5xx), then 503 with Retry-After: waiting can help", async (t) => {
+    const app = await startResilient(t);
+    app.sim.faults.failNext(ROUTE.accessToken, { status: 502, times: 3 });
+    const notReady = await app.call("GET", "/readyz");
+    assert.deepEqual([notReady.status, notReady.headers.get("retry-after")], [503, "5"]);
+  });
+});
+
 describe("the App's credentials refused", () => {
   test("when GitHub refuses to mint an installation token (401), then 503 and /readyz fails, until it mints again", async (t) => {
     const app = await startResilient(t);
@@ -270,8 +338,11 @@ describe("the App's credentials refused", () => {
     const refused = await app.call("GET", "/api/v1/token-register", platform);
     assert.deepEqual([refused.status, refused.body.Code], [503, 503]);
     assert.match(refused.body.Error, /GitHub refused the App's credentials/);
+    assert.equal(refused.headers.get("retry-after"), null, "an operator must act: waiting does not help");
     t.mock.timers.enable({ apis: ["Date"], now: Date.now() });
-    assert.equal((await app.call("GET", "/readyz")).status, 503);
+    const notReady = await app.call("GET", "/readyz");
+    assert.equal(notReady.status, 503);
+    assert.equal(notReady.headers.get("retry-after"), null);
     // /readyz asks GitHub at most once every 5 s, whatever the number of probes
     assert.equal((await app.call("GET", "/readyz")).status, 503);
     t.mock.timers.tick(5_000);

@@ -13,6 +13,7 @@ import { startTestApp } from "../helpers/start-test-app.js";
 
 /** Routes the code serves outside V1_ROUTES, with their methods. */
 const OTHER_ROUTES: Record<string, string[]> = {
+  "/": ["GET"],
   "/api/v1/status": ["GET"],
   "/api/v1/openapi.yaml": ["GET"],
   "/api/v1/docs": ["GET"],
@@ -92,6 +93,39 @@ describe("GET /api/v1/openapi.yaml and /api/v1/docs", () => {
       const asset = await app.call("GET", source);
       assert.equal(asset.status, 200, source);
     }
+  });
+
+  test("when a file of swagger-ui-dist that the page does not load is asked for, then 404: only the page's own files are served", async (t) => {
+    const app = await startTestApp();
+    t.after(() => app.close());
+    for (const file of [
+      "package.json",
+      "README.md",
+      "swagger-ui-bundle.js.map",
+      "swagger-ui.js",
+      "index.html",
+      "oauth2-redirect.html",
+      "..%2Fpackage.json",
+      "%2e%2e%2f%2e%2e%2fpackage.json",
+    ]) {
+      const { status, body } = await app.call("GET", `/api/v1/docs/assets/${file}`);
+      assert.deepEqual([status, body.Code], [404, 404], file);
+    }
+    assert.equal((await app.call("GET", "/api/v1/docs/assets/swagger-ui-bundle.js")).status, 200);
+  });
+
+  test("when the server's root is opened, then it points to the docs page and the description", async (t) => {
+    const app = await startTestApp();
+    t.after(() => app.close());
+    const root = await app.call("GET", "/");
+    assert.equal(root.status, 200);
+    assert.deepEqual(root.body, {
+      Code: 200,
+      Response: { service: "actions-runner-manager", docs: "/api/v1/docs", openapi: "/api/v1/openapi.yaml" },
+    });
+    assert.equal((await app.call("GET", root.body.Response.docs)).status, 200);
+    assert.equal((await app.call("GET", root.body.Response.openapi)).status, 200);
+    assert.equal((await app.call("POST", "/")).status, 405);
   });
 
   test("when a request breaks the description, then the parser refuses it in plain words, in the envelope, before GitHub is asked", async (t) => {

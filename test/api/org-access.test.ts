@@ -111,6 +111,23 @@ describe("auth.requireOrgAccess (GET /api/v1/group-list)", () => {
     assert.equal(app.sim.calls(ROUTE.mint), 0);
   });
 
+  test("when the organization refuses the token for a reason of its own, then 403 in our words, and GitHub's reason only in the log", async (t) => {
+    const app = await startTestApp({ seed: restrictedSeed(), requireOrgAccess: true });
+    t.after(() => app.close());
+    const reason =
+      "Although you appear to have the correct authorization credentials, the `acme` organization has an IP allow list enabled, and 203.0.113.9 is not permitted to access this resource.";
+    app.sim.faults.failNext(ROUTE.orgMembership, {
+      status: 403,
+      body: { message: reason, documentation_url: "https://docs.github.com/rest" },
+    });
+    const { status, body, headers } = await app.call("GET", "/api/v1/group-list", { token: TOKEN.alice, query: { team: "platform" } });
+    assert.equal(status, 403);
+    assert.equal(body.Error, "Organization acme refuses this token (GitHub answered 403); the server's log has GitHub's reason");
+    const line = app.logs.lines().find((l) => l.github !== undefined);
+    assert.equal(line?.requestId, headers.get("x-request-id"));
+    assert.ok((line?.github as { message: string }).message.startsWith(reason));
+  });
+
   test("when GitHub does not accept the token at all, then 401 as before, and the organization is not asked", async (t) => {
     const app = await startTestApp({ seed: restrictedSeed(), requireOrgAccess: true });
     t.after(() => app.close());

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError } from "../../domain/errors.js";
+import { AppError, gitHubAnswerOf } from "../../domain/errors.js";
 import type { Logger } from "../../logging/create-logger.js";
 import { sendError } from "../envelope.js";
 
@@ -42,7 +42,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const requestId = res.locals.requestId as string | undefined;
     const clientRequestId = res.locals.clientRequestId;
     if (known) {
-      if (known.status >= 500) log.warn(known.message, { requestId, clientRequestId, code: known.code, cause: known.cause });
+      // GitHub's own words are for the operator: the log line carries them with GitHub's request id, the answer never does.
+      const github = gitHubAnswerOf(known);
+      const fields = { requestId, clientRequestId, code: known.code, ...(github && { github }) };
+      if (known.status >= 500) log.warn(known.message, { ...fields, cause: known.cause });
+      else if (github) log.info(known.message, fields);
       sendError(res, known);
       return;
     }

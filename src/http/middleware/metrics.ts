@@ -6,10 +6,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { AppError } from "../../domain/errors.js";
 import type { Metrics } from "../../metrics/metrics.js";
+import { DOCS_ASSETS } from "../openapi.js";
 
 /** Routes served outside /api/v1's route table; the docs' assets are one template. */
-const OTHER_ROUTES = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml", "/api/v1/docs"];
-const DOCS_ASSETS = /^\/api\/v1\/docs\/assets\/[^/]+$/;
+const OTHER_ROUTES = ["/", "/healthz", "/readyz", "/metrics", "/api/v1/openapi.yaml", "/api/v1/docs"];
+const DOCS_ASSET_PATHS = new Set(Object.keys(DOCS_ASSETS).map((file) => `/api/v1/docs/assets/${file}`));
 
 /** A request path → its route template, or "unknown". Routing is case-sensitive and ignores trailing slashes, as here. */
 export function routeLabeler(routes: Iterable<string>): (path: string) => string {
@@ -17,7 +18,7 @@ export function routeLabeler(routes: Iterable<string>): (path: string) => string
   return (path) => {
     const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
     if (known.has(trimmed)) return trimmed;
-    if (DOCS_ASSETS.test(trimmed)) return "/api/v1/docs/assets/{file}";
+    if (DOCS_ASSET_PATHS.has(trimmed)) return "/api/v1/docs/assets/{file}";
     return "unknown";
   };
 }

@@ -17,14 +17,15 @@ const NOW = Date.parse("2026-11-25T12:00:00Z");
 const mapped = (error: unknown) => {
   const result = toAppError(error, "doing things", NOW);
   assert.ok(result instanceof AppError, `expected an AppError, got ${String(result)}`);
-  return { code: result.code, status: result.status, retryAfter: result.retryAfter, message: result.message };
+  return { code: result.code, status: result.status, retryAfter: result.retryAfter, message: result.message, github: result.github };
 };
 
 describe("toAppError", () => {
   test("when GitHub answers 5xx, then 502 GITHUB_UNAVAILABLE without GitHub's body (it may be an HTML page)", () => {
-    const result = mapped(httpError(502, "<html><body>Unicorn!</body></html>"));
-    assert.deepEqual([result.code, result.status], ["GITHUB_UNAVAILABLE", 502]);
+    const result = mapped(httpError(502, "<html><body>Unicorn!</body></html>", { "x-github-request-id": "C0DE:1234" }));
+    assert.deepEqual([result.code, result.status, result.retryAfter], ["GITHUB_UNAVAILABLE", 502, 5]);
     assert.equal(result.message, "GitHub answered 502 while doing things");
+    assert.deepEqual(result.github, { status: 502, message: "<html><body>Unicorn!</body></html>", requestId: "C0DE:1234" }, "for the log");
   });
 
   test("when the connection fails (dropped, refused, reset), then 502 GITHUB_UNAVAILABLE", () => {
@@ -33,13 +34,15 @@ describe("toAppError", () => {
     );
     assert.deepEqual(Object.values(mapped(dropped)).slice(0, 2), ["GITHUB_UNAVAILABLE", 502]);
     assert.match(mapped(dropped).message, /^GitHub could not be reached while doing things$/);
+    assert.equal(mapped(dropped).retryAfter, 5);
+    assert.equal(mapped(dropped).github?.status, undefined, "no answer came");
   });
 
   test("when a deadline fires (fetch's TimeoutError, bare or wrapped by Octokit, or an AbortError), then 504 GITHUB_TIMEOUT", () => {
     const timeout = new DOMException("The operation was aborted due to timeout", "TimeoutError");
     for (const error of [timeout, connectionError(timeout), Object.assign(new DOMException("aborted", "AbortError"), { status: 500 })]) {
       assert.ok(isTimeout(error));
-      assert.deepEqual([mapped(error).code, mapped(error).status], ["GITHUB_TIMEOUT", 504]);
+      assert.deepEqual([mapped(error).code, mapped(error).status, mapped(error).retryAfter], ["GITHUB_TIMEOUT", 504, 5]);
     }
   });
 
@@ -66,15 +69,25 @@ describe("toAppError", () => {
       [mapped(httpError(401, "Bad credentials")).code, mapped(httpError(401, "Bad credentials")).status],
       ["GITHUB_APP_UNAUTHORIZED", 503],
     );
-    const forbidden = mapped(httpError(403, "Resource not accessible by integration"));
+    assert.equal(mapped(httpError(401, "Bad credentials")).retryAfter, undefined, "waiting does not mend credentials");
+    const forbidden = mapped(httpError(403, "Resource not accessible by integration", { "x-github-request-id": "C0DE:5678" }));
     assert.equal(forbidden.code, "GITHUB_APP_UNAUTHORIZED");
-    assert.match(forbidden.message, /Resource not accessible by integration/);
+    assert.equal(forbidden.retryAfter, undefined);
+    // GitHub's words describe the App's permissions: the log has them, the caller has ours
+    assert.doesNotMatch(forbidden.message, /not accessible|integration/);
+    assert.match(forbidden.message, /the server's log has GitHub's answer$/);
+    assert.deepEqual(forbidden.github, { status: 403, message: "Resource not accessible by integration", requestId: "C0DE:5678" });
   });
 
-  test("when GitHub answers another 4xx we did not expect, then 502 with GitHub's message, kept short", () => {
-    const result = mapped(httpError(422, `Validation Failed ${"x".repeat(500)}`));
+  test("when GitHub answers another 4xx we did not expect, then 502 in our words, GitHub's message (kept short) for the log", () => {
+    const result = mapped(httpError(422, `Validation Failed ${"x".repeat(1000)}`));
     assert.equal(result.code, "GITHUB_UNAVAILABLE");
-    assert.ok(result.message.length < 300);
+    assert.equal(
+      result.message,
+      "GitHub answered 422 while doing things, which this service did not expect; the server's log has GitHub's answer",
+    );
+    assert.equal(result.retryAfter, undefined, "the same call would be refused again");
+    assert.ok(result.github!.message.startsWith("Validation Failed") && result.github!.message.length < 600, "kept short in the log too");
   });
 
   test("when the error is ours (not GitHub's answer nor a failed connection), then it is handed back unchanged, to become a logged 500", () => {

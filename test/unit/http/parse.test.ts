@@ -69,12 +69,12 @@ describe("parseV1Request", () => {
         400,
         'Unknown query parameter "force": repos-add takes only team and repos',
       ],
-      ["token-register", request("GET", { team: ["platform", "data"] }), 400, "Parameter team is given more than once"],
+      ["token-register", request("GET", { team: ["platform", "data"] }), 400, "Parameter team is given more than once: give it once"],
       [
         "token-register",
         request("POST", { team: "platform" }, { team: "data" }),
         400,
-        "Parameter team is given both in the query string and in the body",
+        "Parameter team is given both in the query string and in the body: give it in one place",
       ],
       [
         "token-register",
@@ -105,7 +105,7 @@ describe("parseV1Request", () => {
         "repos-add",
         request("PATCH", {}, { team: "platform", repos: Array.from({ length: 1001 }, (_, i) => `r${i}`) }),
         400,
-        "At most 1000 repositories per request",
+        "Parameter repos names more than 1000 repositories: give at most 1000 per request",
       ],
       [
         "group-delete",
