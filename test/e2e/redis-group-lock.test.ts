@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
-import { spawnEntry, writeServerConfig, type Spawned } from "../helpers/processes.js";
+import { spawnEntry, STARTUP_WAIT_MS, writeServerConfig, type Spawned } from "../helpers/processes.js";
 import { redisUnavailable, startRedis, type TestRedis } from "../helpers/redis-server.js";
 
 const SET_LABELS = "PUT /orgs/{org}/actions/runners/{runner_id}/labels";
@@ -29,7 +29,7 @@ describe("the group lock across replicas (processes, real redis-server)", { skip
     const start = (name: keyof typeof urls, extra: Record<string, unknown>) => {
       const server = spawnEntry("src/main.ts", ["--config", writeServerConfig(github, { name, extra })]);
       servers.push(server);
-      return server.waitFor(/"message":"listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/).then((match) => {
+      return server.waitFor(/"message":"listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/, STARTUP_WAIT_MS).then((match) => {
         urls[name] = match[1]!;
       });
     };

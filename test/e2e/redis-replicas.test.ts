@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
-import { spawnEntry, type Spawned } from "../helpers/processes.js";
+import { spawnEntry, STARTUP_WAIT_MS, type Spawned } from "../helpers/processes.js";
 import { redisUnavailable, startRedis, type TestRedis } from "../helpers/redis-server.js";
 
 const PASSWORD = "e2e-Redis-Pa55word-never-printed";
@@ -66,7 +66,9 @@ describe("two replicas sharing Redis (processes)", { skip: redisUnavailable() },
     });
     servers.push(open, closed);
     const listening = /"message":"listening".*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/;
-    [openUrl, closedUrl] = await Promise.all([open.waitFor(listening), closed.waitFor(listening)]).then((m) => m.map((match) => match[1]!));
+    [openUrl, closedUrl] = await Promise.all([open.waitFor(listening, STARTUP_WAIT_MS), closed.waitFor(listening, STARTUP_WAIT_MS)]).then(
+      (m) => m.map((match) => match[1]!),
+    );
   });
 
   after(async () => {

@@ -8,6 +8,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { stringify } from "yaml";
 
+/**
+ * How long a test waits for a server process to listen when several start at once: on a loaded 2-CPU machine
+ * four tsx-compiled servers have taken 17 s (the default wait of waitFor is 15 s).
+ */
+export const STARTUP_WAIT_MS = 60_000;
+
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const TSX = import.meta.resolve("tsx");
 
