@@ -175,17 +175,16 @@ const flag = z.preprocess(
 function numeric(v: unknown): unknown {
   return typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
 }
+// Bounds as zod's own checks rather than refinements, so that z.toJSONSchema carries them into the chart's
+// values.schema.json (scripts/config-docs.ts).
 function integer(expected: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.preprocess(
     numeric,
-    z.number({ error: expected }).refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, { error: expected }),
+    z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }),
   );
 }
 function positiveNumber(expected: string) {
-  return z.preprocess(
-    numeric,
-    z.number({ error: expected }).refine((n) => n > 0, { error: expected }),
-  );
+  return z.preprocess(numeric, z.number({ error: expected }).positive({ error: expected }));
 }
 function text(expected: string) {
   return z.string({ error: expected }).trim().min(1, { error: expected });
@@ -289,21 +288,23 @@ export const tlsSchema = z
     error: "required when server.tls.enabled is true: the path of a PEM private key file",
   });
 
-const logging = z
-  .object(
-    {
-      /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
-      compress: flag.optional(),
-      compression: flag.optional(),
-      ephemeral: flag.default(false),
-      level: level.default("info"),
-      logDirectory: text("expected a directory path").default("/var/log/actions-runner-manager"),
-      maxAge: integer("expected a whole number of days, 0 or more", 0).default(28),
-      maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0).default(3),
-      maxSize: integer("expected a whole number of megabytes, 0 or more", 0).default(100),
-    },
-    { error: MAPPING },
-  )
+/** logging's keys, exported so that the log directory can be checked even when another part of the file is invalid. */
+export const loggingSchema = z.object(
+  {
+    /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
+    compress: flag.optional(),
+    compression: flag.optional(),
+    ephemeral: flag.default(false),
+    level: level.default("info"),
+    logDirectory: text("expected a directory path").default("/var/log/actions-runner-manager"),
+    maxAge: integer("expected a whole number of days, 0 or more", 0).default(28),
+    maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0).default(3),
+    maxSize: integer("expected a whole number of megabytes, 0 or more", 0).default(100),
+  },
+  { error: MAPPING },
+);
+
+const logging = loggingSchema
   .refine((l) => l.compress === undefined || l.compression === undefined || l.compress === l.compression, {
     ...conflict,
     path: ["compression"],
@@ -364,7 +365,7 @@ const trustProxy = z.preprocess(
   numeric,
   z.union(
     [
-      z.number().refine((n) => Number.isSafeInteger(n) && n >= 0 && n <= 10, { error: TRUST_PROXY_EXPECTED }),
+      z.number().int({ error: TRUST_PROXY_EXPECTED }).min(0, { error: TRUST_PROXY_EXPECTED }).max(10, { error: TRUST_PROXY_EXPECTED }),
       z
         .array(z.string({ error: TRUST_PROXY_EXPECTED }).trim(), { error: TRUST_PROXY_EXPECTED })
         .min(1, { error: "expected at least one address or CIDR (leave trustProxy out to believe no proxy)" })
