@@ -3,8 +3,11 @@
  *
  * The file keeps the Go original's keys unchanged (`appID`, `installationID`, `logging.maxAge`, …) so that
  * operators' existing files keep working; `to-config.ts` turns the validated file into a `Config`, whose names
- * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and
- * config.example.yml documents each one (a test checks that the two agree).
+ * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and so does
+ * each key's one-line description (`.meta`): the chart's values.schema.json and the README's table of keys are
+ * generated from them (npm run config:generate, scripts/config-docs.ts); config.example.yml documents each key
+ * at length, and test/unit/config/config-docs.test.ts checks that all of them agree with this file. A key that
+ * is not here is refused (unknown-keys.ts).
  */
 import { z } from "zod";
 import { REPO_PERMISSIONS, type RepoPermission } from "../domain/permissions.js";
@@ -725,19 +728,6 @@ export function keyPaths(schema: z.ZodType = configFileSchema, path: string[] = 
   const shape = objectShape(schema);
   if (!shape) return [];
   return Object.entries(shape).flatMap(([key, child]) => [[...path, key], ...keyPaths(child, [...path, key])]);
-}
-
-/**
- * Paths of the keys in `raw` that the schema does not know. They are warned about, not refused: operators'
- * existing Go configs may carry keys of forks or later versions.
- */
-export function unknownKeyPaths(raw: unknown, schema: z.ZodType = configFileSchema, path: string[] = []): string[][] {
-  const shape = objectShape(schema);
-  if (!shape || typeof raw !== "object" || raw === null || Array.isArray(raw)) return [];
-  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
-    const child = Object.hasOwn(shape, key) ? shape[key] : undefined;
-    return child ? unknownKeyPaths(value, child, [...path, key]) : [[...path, key]];
-  });
 }
 
 // ---- advice: values that are valid but probably not what was meant ----
