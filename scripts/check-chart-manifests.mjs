@@ -11,7 +11,8 @@
 //      Grafana dashboard's queries name is one the server exports (registered in src/metrics, or prom-client's
 //      process metrics); only kube-state-metrics' kube_* and Prometheus' own `up` may come from elsewhere.
 //   3. the rendered config.yml is accepted by the server's own parser (src/config/load-config.ts), with the
-//      Deployment's environment and a throwaway key and certificate standing in for the mounted Secrets.
+//      Deployment's environment and a throwaway key and certificate standing in for the mounted Secrets; and
+//      every `config` value of the ci values file it came from reaches config.yml unchanged.
 //
 //   node --import tsx scripts/check-chart-manifests.mjs --types DIR RENDERED.yaml…
 //   (DIR holds node_modules/kubernetes-types; scripts/check-chart.sh passes it.)
@@ -21,7 +22,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { basename, dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath, URL } from "node:url";
-import { parseAllDocuments } from "yaml";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -620,6 +621,31 @@ function throwawayTls(dir) {
   return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
 }
 
+/** The leaves of a mapping, by dotted key. */
+function leaves(value, prefix = "") {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/** Every `config` value of ci/NAME-values.yaml is in the rendered config.yml as written (the chart passes them through). */
+function checkConfigPassedThrough(name, configText) {
+  let values;
+  try {
+    values = parseYaml(readFileSync(join(REPO, "helm/actions-runner-manager/ci", `${name}-values.yaml`), "utf8"));
+  } catch {
+    return; // rendered from values this script does not know
+  }
+  const rendered = new Map(leaves(parseYaml(configText)));
+  const lost = leaves(values?.config ?? {}).filter(
+    ([key, value]) => JSON.stringify(rendered.get(key)) !== JSON.stringify(value) && !(value === null && !rendered.has(key)),
+  );
+  if (lost.length)
+    lost.forEach(([key, value]) =>
+      fail(`${name}: config.${key} is ${JSON.stringify(value)} in the values, ${JSON.stringify(rendered.get(key))} in config.yml`),
+    );
+  else pass(`${name}: every config value reaches config.yml unchanged`);
+}
+
 async function checkServerAccepts(name, wiring, parseConfig, material) {
   const { configText, config, env } = wiring;
   const files = new Map();
@@ -704,7 +730,10 @@ async function main() {
       else pass(`${name}: wiring (no subPath, non-root read-only pod, probes, preStop within grace, Services, selectors, policies)`);
       if (wiring.configText === undefined)
         note(`${name}: config.yml comes from an existing Secret: not checked against the server's parser`);
-      else if (parseConfig) await checkServerAccepts(name, wiring, parseConfig, material);
+      else {
+        checkConfigPassedThrough(name, wiring.configText);
+        if (parseConfig) await checkServerAccepts(name, wiring, parseConfig, material);
+      }
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

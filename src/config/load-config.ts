@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseCommandLine } from "./command-line.js";
+import { prepareLogDirectory } from "./log-directory.js";
 import { parseConfig } from "./parse-config.js";
 import { ConfigError, readErrorText } from "./problems.js";
 import type { Config } from "./schema.js";
@@ -37,9 +38,18 @@ export function findConfigPath(opts: { argv: readonly string[]; env: Env; exists
 
 /**
  * Finds the configuration file (see findConfigPath), reads it and validates it with parseConfig. argv and env
- * default to process.argv.slice(2) and process.env; readFile and exists to node:fs. Throws one ConfigError.
+ * default to process.argv.slice(2) and process.env; readFile and exists to node:fs; prepareLogDirectory
+ * creates logging.logDirectory and checks that it is writable (log-directory.ts). Throws one ConfigError.
  */
-export function loadConfig(opts: { argv?: readonly string[]; env?: Env; readFile?: ReadFile; exists?: (path: string) => boolean } = {}): {
+export function loadConfig(
+  opts: {
+    argv?: readonly string[];
+    env?: Env;
+    readFile?: ReadFile;
+    exists?: (path: string) => boolean;
+    prepareLogDirectory?: (directory: string) => string | undefined;
+  } = {},
+): {
   config: Config;
   path: string;
   warnings: string[];
@@ -65,5 +75,8 @@ export function loadConfig(opts: { argv?: readonly string[]; env?: Env; readFile
       parseCommandLine(argv).configPath !== undefined ? "named by --config" : env.CONFIG_PATH?.trim() ? "named by $CONFIG_PATH" : "found";
     throw new ConfigError(path, [`${path}: cannot read the configuration file ${how} (${readErrorText(error)})`]);
   }
-  return { ...parseConfig(text, { source: path, env, readFile }), path };
+  return {
+    ...parseConfig(text, { source: path, env, readFile, prepareLogDirectory: opts.prepareLogDirectory ?? prepareLogDirectory }),
+    path,
+  };
 }

@@ -3,8 +3,11 @@
  *
  * The file keeps the Go original's keys unchanged (`appID`, `installationID`, `logging.maxAge`, …) so that
  * operators' existing files keep working; `to-config.ts` turns the validated file into a `Config`, whose names
- * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and
- * config.example.yml documents each one (a test checks that the two agree).
+ * say their units (`maxAgeDays`, `maxSizeMB`). Every default lives in this file and nowhere else, and so does
+ * each key's one-line description (`.meta`): the chart's values.schema.json and the README's table of keys are
+ * generated from them (npm run config:generate, scripts/config-docs.ts); config.example.yml documents each key
+ * at length, and test/unit/config/config-docs.test.ts checks that all of them agree with this file. A key that
+ * is not here is refused (unknown-keys.ts).
  */
 import { z } from "zod";
 import { REPO_PERMISSIONS, type RepoPermission } from "../domain/permissions.js";
@@ -177,17 +180,16 @@ const flag = z.preprocess(
 function numeric(v: unknown): unknown {
   return typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
 }
+// Bounds as zod's own checks rather than refinements, so that z.toJSONSchema carries them into the chart's
+// values.schema.json (scripts/config-docs.ts).
 function integer(expected: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.preprocess(
     numeric,
-    z.number({ error: expected }).refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, { error: expected }),
+    z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected }),
   );
 }
 function positiveNumber(expected: string) {
-  return z.preprocess(
-    numeric,
-    z.number({ error: expected }).refine((n) => n > 0, { error: expected }),
-  );
+  return z.preprocess(numeric, z.number({ error: expected }).positive({ error: expected }));
 }
 function text(expected: string) {
   return z.string({ error: expected }).trim().min(1, { error: expected });
@@ -268,10 +270,16 @@ const MAPPING = "expected a mapping of keys (key: value lines, indented under th
 export const tlsSchema = z
   .object(
     {
-      enabled: flag.default(false),
-      certFile: text("expected the path of a PEM certificate file").optional(),
-      keyFile: text("expected the path of a PEM private key file").optional(),
-      clientCAFile: text("expected the path of a PEM file of CA certificates").optional(),
+      enabled: flag.default(false).meta({ description: "Serve HTTPS (TLS 1.2 or later); certFile and keyFile are then required" }),
+      certFile: text("expected the path of a PEM certificate file")
+        .optional()
+        .meta({ description: "PEM certificate (a chain may follow); read again when it changes on disk" }),
+      keyFile: text("expected the path of a PEM private key file")
+        .optional()
+        .meta({ description: "PEM private key of that certificate, unencrypted" }),
+      clientCAFile: text("expected the path of a PEM file of CA certificates")
+        .optional()
+        .meta({ description: "Mutual TLS: every client must present a certificate signed by a CA in this PEM file" }),
     },
     { error: MAPPING },
   )
@@ -291,21 +299,35 @@ export const tlsSchema = z
     error: "required when server.tls.enabled is true: the path of a PEM private key file",
   });
 
-const logging = z
-  .object(
-    {
-      /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
-      compress: flag.optional(),
-      compression: flag.optional(),
-      ephemeral: flag.default(false),
-      level: level.default("info"),
-      logDirectory: text("expected a directory path").default("/var/log/actions-runner-manager"),
-      maxAge: integer("expected a whole number of days, 0 or more", 0).default(28),
-      maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0).default(3),
-      maxSize: integer("expected a whole number of megabytes, 0 or more", 0).default(100),
-    },
-    { error: MAPPING },
-  )
+/** logging's keys, exported so that the log directory can be checked even when another part of the file is invalid. */
+export const loggingSchema = z.object(
+  {
+    /** The Go original's README says `compress`, its code read `compression`: both are accepted. */
+    compress: flag.optional().meta({ description: "Compress rotated log files with gzip", default: false }),
+    compression: flag.optional().meta({ description: "The Go original's code's name for compress; still read, with a warning" }),
+    ephemeral: flag
+      .default(false)
+      .meta({ description: "true: log to stdout only; false: also to a daily-rotated file under logDirectory" }),
+    level: level
+      .default("info")
+      .meta({ description: "trace, debug, info, warn, warning, error, fatal or panic (the Go original's names, any letter case)" }),
+    logDirectory: text("expected a directory path")
+      .default("/var/log/actions-runner-manager")
+      .meta({ description: "Directory of the rotated log files, created at start-up when missing (unused when ephemeral)" }),
+    maxAge: integer("expected a whole number of days, 0 or more", 0)
+      .default(28)
+      .meta({ description: "Days rotated files are kept when maxBackups is 0; at least 1 unless ephemeral" }),
+    maxBackups: integer("expected a whole number of files, 0 or more (0 = no count limit)", 0)
+      .default(3)
+      .meta({ description: "Rotated files kept besides the current one; 0 = keep by maxAge instead" }),
+    maxSize: integer("expected a whole number of megabytes, 0 or more", 0)
+      .default(100)
+      .meta({ description: "Rotate when the file reaches this many megabytes; at least 1 unless ephemeral" }),
+  },
+  { error: MAPPING },
+);
+
+const logging = loggingSchema
   .refine((l) => l.compress === undefined || l.compression === undefined || l.compress === l.compression, {
     ...conflict,
     path: ["compression"],
@@ -334,7 +356,9 @@ const RESERVE_EXPECTED = 'expected a share of GitHub\'s limit ("10%") or a whole
 const githubBudget = z
   .object(
     {
-      refusedCallsPerHour: integer("expected a whole number of calls, 0 or more (0 = no limit)", 0).default(60),
+      refusedCallsPerHour: integer("expected a whole number of calls, 0 or more (0 = no limit)", 0)
+        .default(60)
+        .meta({ description: "GitHub calls one caller's refused requests may cost in an hour before they get 429; 0 = no limit" }),
       reserve: z
         .preprocess(
           (v) => {
@@ -348,17 +372,29 @@ const githubBudget = z
               z.object({ percent: z.number().min(0).max(100) }),
               z
                 .number()
-                .refine((n) => Number.isSafeInteger(n) && n >= 0)
+                .int()
+                .min(0)
                 .transform((calls) => ({ calls })),
             ],
             { error: RESERVE_EXPECTED },
           ),
         )
-        .default({ percent: 10 }),
+        .default({ percent: 10 })
+        // As written in the file (the schema above reads it into { percent } or { calls }).
+        .meta({
+          description:
+            'Below this much of GitHub\'s limit ("N%" or a number of calls), only known active maintainers of the team spend calls',
+          default: "10%",
+          anyOf: [
+            { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*%\\s*$" },
+            { type: "integer", minimum: 0 },
+          ],
+        }),
     },
     { error: MAPPING },
   )
-  .prefault({});
+  .prefault({})
+  .meta({ description: 'How the App installation\'s GitHub budget is protected (README, "Security")' });
 const TRUST_PROXY_EXPECTED =
   "expected a hop count from 0 to 10, or a list of the proxies' addresses or CIDRs (e.g. [10.0.0.0/8]); " +
   "true (every hop) is not offered: any client could then choose its own address";
@@ -366,9 +402,12 @@ const trustProxy = z.preprocess(
   numeric,
   z.union(
     [
-      z.number().refine((n) => Number.isSafeInteger(n) && n >= 0 && n <= 10, { error: TRUST_PROXY_EXPECTED }),
+      z.number().int({ error: TRUST_PROXY_EXPECTED }).min(0, { error: TRUST_PROXY_EXPECTED }).max(10, { error: TRUST_PROXY_EXPECTED }),
       z
-        .array(z.string({ error: TRUST_PROXY_EXPECTED }).trim(), { error: TRUST_PROXY_EXPECTED })
+        // The pattern is a first check for the chart's values.schema.json; cidrProblem below is the real one.
+        .array(z.string({ error: TRUST_PROXY_EXPECTED }).trim().meta({ pattern: "^[0-9A-Fa-f.:]+(/[0-9]{1,3})?$" }), {
+          error: TRUST_PROXY_EXPECTED,
+        })
         .min(1, { error: "expected at least one address or CIDR (leave trustProxy out to believe no proxy)" })
         .superRefine((entries, ctx) => {
           for (const [index, entry] of entries.entries()) {
@@ -386,26 +425,49 @@ const EXPECTED_RATE = "expected a number of requests per second greater than 0 (
 
 const server = z.object(
   {
-    address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").default("0.0.0.0"),
-    port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).default(8443),
+    address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0")
+      .default("0.0.0.0")
+      .meta({ description: 'Interface to listen on, an IP address or host name ("::" for IPv6 and IPv4)' }),
+    port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535)
+      .default(8443)
+      .meta({ description: "Port to listen on; 0 lets the operating system choose" }),
     /** no default here: the 0.1.x releases read a top-level `rateLimit`, resolved below */
-    rateLimit: positiveNumber(EXPECTED_RATE).optional(),
+    rateLimit: positiveNumber(EXPECTED_RATE).optional().meta({
+      description: "Authenticated requests per second one user (by login) may make; fractions allowed",
+      default: DEFAULT_RATE_LIMIT,
+    }),
     // Generous, because a CI fleet often reaches us from one NAT address; it exists to stop floods of bad tokens.
-    ipRateLimit: positiveNumber(EXPECTED_RATE).default(100),
-    tls: tlsSchema.prefault({}),
+    ipRateLimit: positiveNumber(EXPECTED_RATE)
+      .default(100)
+      .meta({ description: "Requests per second from one client address, counted before authentication; fractions allowed" }),
+    tls: tlsSchema.prefault({}).meta({ description: "HTTPS served by the server itself" }),
     // Kubernetes sends SIGTERM, then SIGKILL after terminationGracePeriodSeconds (30 by default): finish before that.
-    shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0").default(20),
+    shutdownGraceSeconds: positiveNumber("expected a number of seconds greater than 0")
+      .default(20)
+      .meta({ description: "On SIGTERM, how long requests in flight may take to finish" }),
     githubBudget,
     // No default: believing X-Forwarded-For from a client that is not a proxy lets it choose its own address.
-    trustProxy: trustProxy.optional(),
+    trustProxy: trustProxy.optional().meta({
+      description:
+        "Whose X-Forwarded-For decides the client address: a hop count (0 to 10) or the proxies' addresses and CIDRs; none believed when left out",
+    }),
     // About 45 KB each while a TLS request is half sent (measured: npm run bench -- --flood): 1000 stay well
     // inside the chart's 256 Mi next to the ~100 MB the server needs.
-    maxConnections: integer("expected a whole number of connections from 1 to 100000", 1, 100_000).default(1000),
+    maxConnections: integer("expected a whole number of connections from 1 to 100000", 1, 100_000)
+      .default(1000)
+      .meta({ description: "Open connections in all; further ones are closed before the TLS handshake" }),
     // One CI host or NAT address rarely holds more than a few connections at once; a flood from one
     // address is cut here long before it reaches maxConnections.
-    maxConnectionsPerAddress: integer("expected a whole number of connections from 1 to 100000", 1, 100_000).default(100),
+    maxConnectionsPerAddress: integer("expected a whole number of connections from 1 to 100000", 1, 100_000)
+      .default(100)
+      .meta({ description: "Open connections from one client address (IPv6: one /56)" }),
     // Off by default: the kubelet needs it only under mutual TLS, where it cannot present a client certificate.
-    probePort: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
+    probePort: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535)
+      .optional()
+      .meta({
+        description:
+          "A plain-HTTP port answering only /healthz and /readyz, for probes that cannot present a client certificate (mutual TLS); off when left out",
+      }),
   },
   { error: MAPPING },
 );
@@ -421,8 +483,11 @@ const cacheSettings = (ttlSeconds: number, maxEntries: number) =>
               .number({ error: "expected a number of seconds, 0 or more (0 = no cache)" })
               .min(0, { error: "expected a number of seconds, 0 or more (0 = no cache)" }),
           )
-          .default(ttlSeconds),
-        maxEntries: integer("expected a whole number of entries, 0 or more (0 = no cache)", 0).default(maxEntries),
+          .default(ttlSeconds)
+          .meta({ description: "Seconds an entry is believed; 0 turns the cache off" }),
+        maxEntries: integer("expected a whole number of entries, 0 or more (0 = no cache)", 0)
+          .default(maxEntries)
+          .meta({ description: "Entries kept, least recently used dropped first; 0 turns the cache off" }),
       },
       { error: MAPPING },
     )
@@ -432,11 +497,17 @@ const cacheSettings = (ttlSeconds: number, maxEntries: number) =>
 // or a team moved from under policy.teams.parent loses access within ttlSeconds. Group ids change only when a group is deleted, which heals itself (see services).
 const cache = z.object(
   {
-    identity: cacheSettings(60, 10_000),
-    maintainership: cacheSettings(60, 10_000),
-    teamParents: cacheSettings(60, 10_000),
-    runnerGroups: cacheSettings(300, 10_000),
-    repoPermissions: cacheSettings(60, 50_000),
+    identity: cacheSettings(60, 10_000).meta({
+      description: "Caller token (by its SHA-256) → login: a revoked token keeps access at most ttlSeconds",
+    }),
+    maintainership: cacheSettings(60, 10_000).meta({
+      description: "(login, team) → active maintainer or not: a removed maintainer keeps access at most ttlSeconds",
+    }),
+    teamParents: cacheSettings(60, 10_000).meta({ description: "Team → its parent team (read only with policy.teams.parent)" }),
+    runnerGroups: cacheSettings(300, 10_000).meta({
+      description: "Team → its runner group's id (a deleted group is looked up again by itself)",
+    }),
+    repoPermissions: cacheSettings(60, 50_000).meta({ description: "(team, repository) → the team's permission on it" }),
   },
   { error: MAPPING },
 );
@@ -452,17 +523,27 @@ const redisUrl = z
 
 const redis = z.object(
   {
-    url: redisUrl.optional(),
+    url: redisUrl.optional().meta({
+      description:
+        "redis://, rediss:// or unix:// URL shared by the replicas for rate-limit counters and locks; ARM_REDIS_URL(_FILE) overrides it",
+    }),
     // fail-open by default: without Redis each replica still limits on its own, as a single replica always did.
     onError: z
       .preprocess(
         (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
         z.enum(REDIS_ON_ERROR, { error: "expected fail-open (count in memory while Redis is down) or fail-closed (answer 503)" }),
       )
-      .default("fail-open"),
+      .default("fail-open")
+      .meta({
+        description: "While Redis cannot be reached: fail-open (each replica counts in memory) or fail-closed (limited requests get 503)",
+      }),
     // Redis is next door: a request waits at most commandTimeoutMs on it, then the onError policy applies.
-    connectTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(2000),
-    commandTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000).default(500),
+    connectTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000)
+      .default(2000)
+      .meta({ description: "How long start-up waits for Redis before starting under onError, in milliseconds" }),
+    commandTimeoutMs: integer("expected a whole number of milliseconds from 1 to 60000", 1, 60_000)
+      .default(500)
+      .meta({ description: "The most one Redis command may take, in milliseconds; then onError applies" }),
   },
   { error: MAPPING },
 );
@@ -470,12 +551,19 @@ const redis = z.object(
 const metrics = z
   .object(
     {
-      port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional(),
-      address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0").optional(),
+      port: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional().meta({
+        description: "A plain-HTTP port of its own for GET /metrics, different from server.port; without it, the server's own port",
+      }),
+      address: text("expected an IP address or host name to listen on, e.g. 0.0.0.0")
+        .optional()
+        .meta({ description: "The interface of the metrics listener (needs metrics.port); server.address when left out" }),
       // a secret: better from ARM_METRICS_TOKEN_FILE (a mounted Secret) than in this file
       token: text("expected a bearer token of 16 to 256 printable characters")
         .regex(/^[!-~]{16,256}$/, { error: "expected a bearer token of 16 to 256 printable characters, without spaces" })
-        .optional(),
+        .optional()
+        .meta({
+          description: "A bearer token GET /metrics then requires (16 to 256 printable characters); ARM_METRICS_TOKEN(_FILE) overrides it",
+        }),
     },
     { error: MAPPING },
   )
@@ -487,39 +575,64 @@ const metrics = z
 
 const github = z.object(
   {
-    timeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(30),
-    callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0").default(10),
-    retries: integer("expected a whole number of retries, 0 to 10", 0, 10).default(2),
+    timeoutSeconds: positiveNumber("expected a number of seconds greater than 0")
+      .default(30)
+      .meta({ description: "The most one request waits on GitHub in total, every call and retry included; then 504" }),
+    callTimeoutSeconds: positiveNumber("expected a number of seconds greater than 0")
+      .default(10)
+      .meta({ description: "The most one GitHub call may take, its retries included" }),
+    retries: integer("expected a whole number of retries, 0 to 10", 0, 10)
+      .default(2)
+      .meta({ description: "Repeats of a GitHub call after a 5xx or a dropped connection, when repeating is safe" }),
   },
   { error: MAPPING },
 );
 
 export const configFileSchema = z
   .object({
-    org,
-    appID: integer("expected the GitHub App's ID, a whole number (App settings → About → App ID)", 1),
-    installationID: integer("expected the App installation's ID, a whole number (in the installation's settings URL)", 1),
+    org: org.meta({ description: "The organization's login, as in https://github.com/<org>. Required" }),
+    appID: integer("expected the GitHub App's ID, a whole number (App settings → About → App ID)", 1).meta({
+      description: "The GitHub App's ID (App settings → About → App ID). Required",
+    }),
+    installationID: integer("expected the App installation's ID, a whole number (in the installation's settings URL)", 1).meta({
+      description: "The ID of the App's installation in the organization (the end of its settings URL). Required",
+    }),
     /** base64 of the PEM (the Go original), or the PEM itself */
-    privateKey: z.string({ error: "expected a string: the App's private key PEM, or base64 of it" }).optional(),
-    privateKeyFile: text("expected the path of the App's private key PEM file").optional(),
-    baseUrl: baseUrl.default("https://api.github.com"),
+    privateKey: z.string({ error: "expected a string: the App's private key PEM, or base64 of it" }).optional().meta({
+      description:
+        "The App's private key: base64 of the PEM (as the Go original read it) or the PEM itself; ARM_PRIVATE_KEY(_FILE) overrides it",
+    }),
+    privateKeyFile: text("expected the path of the App's private key PEM file")
+      .optional()
+      .meta({ description: "The path of the App's private key PEM file (used when privateKey is not set)" }),
+    baseUrl: baseUrl
+      .default("https://api.github.com")
+      // The pattern is a first check for the chart's values.schema.json; the transform above is the real one.
+      .meta({ description: "GitHub's REST API base URL; GitHub Enterprise Server: https://HOST/api/v3", pattern: "^https?://[^\\s?#@]+$" }),
     /** The 0.1.x releases of the Go original read `rateLimit` here; later versions under `server`. */
-    rateLimit: positiveNumber(EXPECTED_RATE).optional(),
-    logging: logging.prefault({}),
-    server: server.prefault({}),
-    github: github.prefault({}),
-    cache: cache.prefault({}),
+    rateLimit: positiveNumber(EXPECTED_RATE)
+      .optional()
+      .meta({ description: "The Go 0.1.x place of server.rateLimit; still read, with a warning" }),
+    logging: logging.prefault({}).meta({ description: "Logs: JSON lines on stdout and, unless ephemeral, in daily-rotated files" }),
+    server: server.prefault({}).meta({ description: "The HTTP server" }),
+    github: github.prefault({}).meta({ description: "Calls to GitHub" }),
+    cache: cache.prefault({}).meta({ description: "Bounded caches of GitHub lookups; a ttlSeconds or maxEntries of 0 turns one off" }),
     policy: z
       .object(
         {
           // write, because whoever can push to a repository can already run its workflows with its secrets.
-          minRepoPermission: minRepoPermission.default("write"),
+          minRepoPermission: minRepoPermission.default("write").meta({
+            description: "The least permission a team needs on a repository to attach it: read, triage, write, maintain or admin",
+            // As written in the file: GitHub's old names of two roles are accepted too.
+            enum: [...REPO_PERMISSIONS, ...Object.keys(PERMISSION_ALIASES)],
+          }),
           // A prefix no team can take for itself: without one, any member who creates a team named like an
           // admin-made group would maintain that group.
           groupPrefix: z
             .string({ error: GROUP_PREFIX_EXPECTED })
             .regex(/^[A-Za-z0-9_.-]{0,40}$/, { error: GROUP_PREFIX_EXPECTED })
-            .default("team-"),
+            .default("team-")
+            .meta({ description: 'Team T\'s managed runner group is named groupPrefix + T; "" names it T, as the Go original did' }),
           teams: z
             .object(
               {
@@ -529,44 +642,60 @@ export const configFileSchema = z
                     error: "expected a list of team slugs",
                   })
                   .min(1, { error: "expected at least one team slug (leave allow out to let every team in)" })
-                  .optional(),
+                  .optional()
+                  .meta({ description: "Only these teams (slugs) may use the service; every team when left out" }),
                 // Only the direct child teams of this team may use the service (the "authorizing team" of
                 // lindluni/org-runner-manager); the team itself and its grandchildren may not.
-                parent: teamSlug.optional(),
+                parent: teamSlug.optional().meta({ description: "Only the direct child teams of this team (a slug) may use the service" }),
               },
               { error: MAPPING },
             )
-            .prefault({}),
+            .prefault({})
+            .meta({
+              description:
+                "Which teams may use the service: those in allow, and the child teams of parent; both must hold when both are set",
+            }),
           // allow by default, so that CI scripts written for the Go original keep working; deny is safer
-          registrationTokens: z.enum(["allow", "deny"], { error: "expected allow or deny" }).default("allow"),
+          registrationTokens: z
+            .enum(["allow", "deny"], { error: "expected allow or deny" })
+            .default("allow")
+            .meta({ description: 'deny turns off token-register and token-remove (organization-wide tokens; README, "Security")' }),
           runnerLabels: z
             .array(z.string({ error: LABEL_PATTERN_EXPECTED }).regex(/^[A-Za-z0-9_.*-]{1,64}$/, { error: LABEL_PATTERN_EXPECTED }), {
               error: "expected a list of label patterns",
             })
             .min(1, { error: "expected at least one label pattern (leave runnerLabels out to allow any label)" })
-            .optional(),
+            .optional()
+            .meta({
+              description: 'Patterns ("*" for any run of label characters) a custom runner label must match; any label when left out',
+            }),
           maxRunnersPerTeam: z
             .number({ error: "expected a whole number of runners, 1 or more" })
             .int({ error: "expected a whole number of runners, 1 or more" })
             .min(1, { error: "expected a whole number of runners, 1 or more" })
             .max(10_000, { error: "expected at most 10000 runners" })
-            .optional(),
+            .optional()
+            .meta({ description: "The most runners a team's group may hold before runner-jitconfig answers 409; no bound when left out" }),
         },
         { error: MAPPING },
       )
-      .prefault({}),
-    redis: redis.prefault({}),
-    metrics: metrics.prefault({}),
+      .prefault({})
+      .meta({ description: "What teams may do" }),
+    redis: redis.prefault({}).meta({ description: "Rate-limit counters and group locks shared by several replicas" }),
+    metrics: metrics.prefault({}).meta({ description: "GET /metrics (Prometheus' text format)" }),
     auth: z
       .object(
         {
           // true: a token that can call GET /user is not enough; the organization's own rules (SAML SSO,
           // OAuth app access restrictions, membership) must accept it too. See the README, "Security".
-          requireOrgAccess: flag.default(true),
+          requireOrgAccess: flag
+            .default(true)
+            .meta({ description: "The organization must accept the caller's token too (SAML SSO, OAuth app restrictions, membership)" }),
         },
         { error: MAPPING },
       )
-      .prefault({}),
+      .prefault({})
+      .meta({ description: "How far the caller's own token is trusted" }),
   })
   .refine((c) => c.metrics?.port === undefined || c.metrics.port === 0 || c.metrics.port !== (c.server?.port ?? 8443), {
     ...conflict,
@@ -615,19 +744,6 @@ export function keyPaths(schema: z.ZodType = configFileSchema, path: string[] = 
   const shape = objectShape(schema);
   if (!shape) return [];
   return Object.entries(shape).flatMap(([key, child]) => [[...path, key], ...keyPaths(child, [...path, key])]);
-}
-
-/**
- * Paths of the keys in `raw` that the schema does not know. They are warned about, not refused: operators'
- * existing Go configs may carry keys of forks or later versions.
- */
-export function unknownKeyPaths(raw: unknown, schema: z.ZodType = configFileSchema, path: string[] = []): string[][] {
-  const shape = objectShape(schema);
-  if (!shape || typeof raw !== "object" || raw === null || Array.isArray(raw)) return [];
-  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
-    const child = Object.hasOwn(shape, key) ? shape[key] : undefined;
-    return child ? unknownKeyPaths(value, child, [...path, key]) : [[...path, key]];
-  });
 }
 
 // ---- advice: values that are valid but probably not what was meant ----

@@ -9,6 +9,8 @@ import { ConfigError } from "./problems.js";
 export interface YamlText {
   /** the document as plain data, keys whose value is null left out */
   raw: Record<string, unknown>;
+  /** the document as written, keys without a value included (`key:` alone is still a key that may be unknown) */
+  written: Record<string, unknown>;
   /** the line of the deepest key of `path` present in the file (the parent's line for a missing key) */
   lineOf(this: void, path: readonly (string | number)[]): number | undefined;
 }
@@ -93,5 +95,6 @@ export function readYamlText(text: string, source: string): YamlText {
     const got = Array.isArray(parsed) ? "a list" : "a single value";
     throw new ConfigError(source, [`${source}: expected a YAML mapping of keys (org:, appID:, …), got ${got}`]);
   }
-  return { raw: withoutNulls(parsed) as Record<string, unknown>, lineOf: (path) => lineOf(doc, lines, path) };
+  const written = parsed as Record<string, unknown>;
+  return { raw: withoutNulls(written) as Record<string, unknown>, written, lineOf: (path) => lineOf(doc, lines, path) };
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import winston from "winston";
 import DailyRotateFile from "winston-daily-rotate-file";
 import { systemClock, type Clock } from "../clock.js";
+import { logDirectoryProblem } from "../config/log-directory.js";
 import { LOG_LEVELS, type Config, type LogLevel } from "../config/schema.js";
 import { redactField, redactString, redactValue } from "./redact.js";
 
@@ -65,7 +66,7 @@ export function createLogger(cfg: Config["logging"], opts: CreateLoggerOptions =
 
   const transports: winston.transport[] = streams.map((stream) => new winston.transports.Stream({ stream, eol: "\n" }));
   if (!cfg.ephemeral) adoptOldRotationState(cfg.logDirectory);
-  const file = cfg.ephemeral ? undefined : new DailyRotateFile(rotatingFileOptions(cfg));
+  const file = cfg.ephemeral ? undefined : openRotatingFile(cfg);
   if (file) transports.push(file);
 
   const w = winston.createLogger({ levels: LEVELS, level: cfg.level, format: createLogFormat(clock), transports });
@@ -103,6 +104,19 @@ export function createLogger(cfg: Config["logging"], opts: CreateLoggerOptions =
   };
 
   return { logger: bind(w, state, {}), close: () => (closing ??= close()) };
+}
+
+/**
+ * The rotating file, whose transport creates the directory at once. loadConfig has already made the directory
+ * ready (config/log-directory.ts); should it fail here all the same (another caller, a directory removed
+ * since), the error names the key and the way out rather than a bare "EACCES: permission denied, mkdir …".
+ */
+function openRotatingFile(cfg: Config["logging"]): DailyRotateFile {
+  try {
+    return new DailyRotateFile(rotatingFileOptions(cfg));
+  } catch (error) {
+    throw new Error(`logging.logDirectory: ${logDirectoryProblem(cfg.logDirectory, error)}`, { cause: error });
+  }
 }
 
 function bind(w: winston.Logger, state: { closed: boolean }, bound: Record<string, unknown>): Logger {

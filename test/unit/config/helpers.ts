@@ -30,9 +30,16 @@ export const base64 = (text: string) => Buffer.from(text).toString("base64");
 export function fakeFs(files: Record<string, string>) {
   const reads: string[] = [];
   const asked: string[] = [];
+  const prepared: string[] = [];
   return {
     reads,
     asked,
+    /** log directories loadConfig asked to prepare; none is created */
+    prepared,
+    prepareLogDirectory: (directory: string): undefined => {
+      prepared.push(directory);
+      return undefined;
+    },
     readFile: (path: string): string => {
       reads.push(path);
       if (Object.hasOwn(files, path)) return files[path]!;

@@ -93,6 +93,7 @@ describe("loadConfig", () => {
     assert.equal(config.privateKeyPem, PKCS1);
     assert.deepEqual(warnings, []);
     assert.deepEqual(fs.reads, ["./config.yml", KEY_PATH]);
+    assert.deepEqual(fs.prepared, ["/var/log/actions-runner-manager"], "the log directory is made ready before the server starts");
   });
 
   test("when ARM_PRIVATE_KEY is in the environment given to loadConfig, then it is the key", () => {
