@@ -462,12 +462,10 @@ const server = z.object(
       .default(100)
       .meta({ description: "Open connections from one client address (IPv6: one /56)" }),
     // Off by default: the kubelet needs it only under mutual TLS, where it cannot present a client certificate.
-    probePort: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535)
-      .optional()
-      .meta({
-        description:
-          "A plain-HTTP port answering only /healthz and /readyz, for probes that cannot present a client certificate (mutual TLS); off when left out",
-      }),
+    probePort: integer("expected a port number from 0 to 65535 (0 = any free port)", 0, 65535).optional().meta({
+      description:
+        "A plain-HTTP port answering only /healthz and /readyz, for probes that cannot present a client certificate (mutual TLS); off when left out",
+    }),
   },
   { error: MAPPING },
 );
