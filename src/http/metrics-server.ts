@@ -4,24 +4,15 @@
  * else is served there: other paths get 404 and other methods 405, in the API's envelope.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { AppError } from "../domain/errors.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { DEFAULT_TIMEOUTS } from "../server.js";
-import { errorAnswer } from "./envelope.js";
 import { bearerMatches, metricsUnauthorized } from "./middleware/metrics.js";
 import { badTarget, originForm } from "./request-target.js";
+import { listenSide, sendErrorAnswer, type SideListener } from "./side-listener.js";
 
-export interface MetricsServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-function sendError(res: ServerResponse, error: AppError): void {
-  const { status, headers, body } = errorAnswer(error);
-  res.writeHead(status, headers);
-  res.end(body);
-}
+/** its URL, and close() */
+export type MetricsServer = SideListener;
 
 export async function startMetricsServer(
   metrics: Metrics,
@@ -29,17 +20,17 @@ export async function startMetricsServer(
 ): Promise<MetricsServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const target = originForm(req.url ?? "/");
-    if (target === undefined) return sendError(res, badTarget());
+    if (target === undefined) return sendErrorAnswer(res, badTarget());
     const path = target.replace(/[?#].*$/, "").replace(/(.)\/+$/, "$1");
-    if (path !== "/metrics") return sendError(res, new AppError("NOT_FOUND", "No such route; this port serves only GET /metrics"));
+    if (path !== "/metrics") return sendErrorAnswer(res, new AppError("NOT_FOUND", "No such route; this port serves only GET /metrics"));
     if (req.method !== "GET") {
-      return sendError(
+      return sendErrorAnswer(
         res,
         new AppError("METHOD_NOT_ALLOWED", `Method ${req.method ?? ""} is not allowed on /metrics; use GET`, { allow: ["GET"] }),
       );
     }
     if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
-      return sendError(res, metricsUnauthorized());
+      return sendErrorAnswer(res, metricsUnauthorized());
     }
     const text = await metrics.render();
     res.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });
@@ -47,31 +38,9 @@ export async function startMetricsServer(
   };
   const server = createServer({ headersTimeout: DEFAULT_TIMEOUTS.headersMs, requestTimeout: DEFAULT_TIMEOUTS.requestMs }, (req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) sendError(res, new AppError("INTERNAL", "The metrics could not be collected"));
+      if (!res.headersSent) sendErrorAnswer(res, new AppError("INTERNAL", "The metrics could not be collected"));
       else res.destroy();
     });
   });
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.address, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
-  return {
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // A scrape takes milliseconds; idle keep-alive connections are simply cut.
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return listenSide(server, options);
 }
