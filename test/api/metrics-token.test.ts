@@ -12,7 +12,7 @@ import { startService } from "../../src/service.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { assertMatchesContract } from "../helpers/api-contract.js";
 import { createLogSink } from "../helpers/log-sink.js";
-import { startTestApp } from "../helpers/start-test-app.js";
+import { plainHttpConfig, startTestApp } from "../helpers/start-test-app.js";
 
 const TOKEN = "s3cret-metrics-token-0123456789";
 
@@ -60,16 +60,7 @@ describe("GET /metrics with metrics.token", () => {
   test("when metrics.port is set with a token, then its own listener requires the token too", async (t) => {
     const github = await startSimulator();
     t.after(() => github.close());
-    const yaml = stringify({
-      org: "acme",
-      appID: github.state.app.id,
-      installationID: github.state.app.installationId,
-      baseUrl: github.url,
-      logging: { ephemeral: true },
-      server: { address: "127.0.0.1", port: 0 },
-      metrics: { port: 0, token: TOKEN },
-    });
-    const { config } = parseConfig(yaml, { source: "(test)", env: { ARM_PRIVATE_KEY: github.sim.appPrivateKey! } });
+    const config = plainHttpConfig(github, { metrics: { port: 0, token: TOKEN } });
     const logs = createLogSink();
     const service = await startService(config, { logStreams: [logs.stream] });
     t.after(() => service.close());

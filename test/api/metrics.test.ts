@@ -5,14 +5,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { connect as tlsConnect } from "node:tls";
-import { stringify } from "yaml";
-import { parseConfig } from "../../src/config/load-config.js";
 import { createMetrics, githubRouteLabel } from "../../src/metrics/metrics.js";
 import { startService } from "../../src/service.js";
 import { DEMO_TOKENS, startSimulator } from "../../src/simulator/index.js";
 import { assertMatchesContract } from "../helpers/api-contract.js";
 import { createLogSink } from "../helpers/log-sink.js";
-import { startTestApp, testCertificate } from "../helpers/start-test-app.js";
+import { plainHttpConfig, startTestApp, testCertificate } from "../helpers/start-test-app.js";
 
 /** The value of one sample line, e.g. `arm_rate_limited_total{limiter="user"}`; undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -126,16 +124,7 @@ describe("GET /metrics", () => {
   test("when metrics.port is set, then /metrics is served there only, and the server's own port answers 404", async (t) => {
     const github = await startSimulator();
     t.after(() => github.close());
-    const yaml = stringify({
-      org: "acme",
-      appID: github.state.app.id,
-      installationID: github.state.app.installationId,
-      baseUrl: github.url,
-      logging: { ephemeral: true },
-      server: { address: "127.0.0.1", port: 0 },
-      metrics: { port: 0 },
-    });
-    const { config } = parseConfig(yaml, { source: "(test)", env: { ARM_PRIVATE_KEY: github.sim.appPrivateKey! } });
+    const config = plainHttpConfig(github, { metrics: { port: 0 } });
     const logs = createLogSink();
     const service = await startService(config, { logStreams: [logs.stream] });
     t.after(() => service.close());

@@ -5,13 +5,11 @@
 import assert from "node:assert/strict";
 import { X509Certificate } from "node:crypto";
 import { describe, test } from "node:test";
-import { stringify } from "yaml";
-import { parseConfig } from "../../src/config/load-config.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
 import { startService } from "../../src/service.js";
 import { startSimulator } from "../../src/simulator/index.js";
 import { createLogSink } from "../helpers/log-sink.js";
-import { startTestApp, testCertificate } from "../helpers/start-test-app.js";
+import { plainHttpConfig, startTestApp, testCertificate } from "../helpers/start-test-app.js";
 
 const sample = (text: string, name: string) => {
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
@@ -32,15 +30,7 @@ describe("arm_tls_certificate_expiry_timestamp_seconds", () => {
   test("when the server serves plain HTTP, then there is no such series (0 would read as long expired)", async (t) => {
     const github = await startSimulator();
     t.after(() => github.close());
-    const yaml = stringify({
-      org: "acme",
-      appID: github.state.app.id,
-      installationID: github.state.app.installationId,
-      baseUrl: github.url,
-      logging: { ephemeral: true },
-      server: { address: "127.0.0.1", port: 0 },
-    });
-    const { config } = parseConfig(yaml, { source: "(test)", env: { ARM_PRIVATE_KEY: github.sim.appPrivateKey! } });
+    const config = plainHttpConfig(github);
     const metrics = createMetrics({ processMetrics: false });
     const service = await startService(config, { metrics, logStreams: [createLogSink().stream] });
     t.after(() => service.close());

@@ -204,3 +204,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * The Config of a server on 127.0.0.1 (plain HTTP, any free port) for `github`, a simulator started on its own
+ * port, with `extra` top-level keys: for tests that start a service themselves (startService) to see a listener
+ * or an option startTestApp does not set.
+ */
+export function plainHttpConfig(
+  github: { url: string; state: { app: { id: number; installationId: number } }; sim: { appPrivateKey: string | undefined } },
+  extra: Record<string, unknown> = {},
+): Config {
+  const file = {
+    org: "acme",
+    appID: github.state.app.id,
+    installationID: github.state.app.installationId,
+    baseUrl: github.url,
+    logging: { ephemeral: true },
+    server: { address: "127.0.0.1", port: 0 },
+    ...extra,
+  };
+  return parseConfig(stringify(file), { source: "(test)", env: { ARM_PRIVATE_KEY: github.sim.appPrivateKey! } }).config;
+}
