@@ -15,18 +15,10 @@ import { startService, type ServiceOptions } from "../../src/service.js";
 import { createSimulator, demoSeed, type SeedInput, type Simulator, type SimulatorOptions } from "../../src/simulator/index.js";
 import { assertMatchesContract } from "./api-contract.js";
 import { createLogSink, type LogSink } from "./log-sink.js";
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-
-let appKey: string | undefined;
-const testAppKey = () =>
-  (appKey ??= generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    privateKeyEncoding: { type: "pkcs1", format: "pem" },
-    publicKeyEncoding: { type: "spki", format: "pem" },
-  }).privateKey);
+import { testAppKey } from "./github-adapter.js";
 
 let certificate: Promise<SelfSignedCertificate & { certFile: string; keyFile: string }> | undefined;
 

@@ -5,37 +5,12 @@
  * and readiness recovering once GitHub accepts the installation again.
  */
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { describe, test } from "node:test";
 import { AppError } from "../../../src/domain/errors.js";
-import { createGitHub } from "../../../src/github/create-github.js";
-import { createRequestDeadlines } from "../../../src/request-deadline.js";
 import { watchCredentials } from "../../../src/services/credentials.js";
-import { createSimulator, demoSeed } from "../../../src/simulator/index.js";
+import { adapterOnSimulator } from "../../helpers/github-adapter.js";
 
-const privateKey = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
-
-function setUp() {
-  const sim = createSimulator({ seed: { ...demoSeed, app: { ...demoSeed.app, privateKey } } });
-  const github = createGitHub({
-    org: sim.state.org.login,
-    appId: sim.state.app.id,
-    installationId: sim.state.app.installationId,
-    privateKeyPem: sim.appPrivateKey!,
-    baseUrl: "http://sim.test",
-    fetch: sim.fetch,
-    log: quiet,
-    deadlines: createRequestDeadlines(30_000),
-    timeoutMs: 10_000,
-    retries: 0,
-  });
-  return { sim, github };
-}
+const setUp = () => adapterOnSimulator();
 
 function recordingLog() {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];

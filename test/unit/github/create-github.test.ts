@@ -4,18 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { generateKeyPairSync } from "node:crypto";
 import { AppError } from "../../../src/domain/errors.js";
-import { createGitHub, type GitHubOptions } from "../../../src/github/create-github.js";
+import type { createGitHub } from "../../../src/github/create-github.js";
+import { type GitHubOptions } from "../../../src/github/create-github.js";
 import { createRequestDeadlines, type RequestDeadlines } from "../../../src/request-deadline.js";
-import { createSimulator, demoSeed, type Simulator } from "../../../src/simulator/index.js";
+import type { Simulator } from "../../../src/simulator/index.js";
+import { adapterOnSimulator } from "../../helpers/github-adapter.js";
 
-const privateKey = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 const MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}";
 const ACCESS_TOKEN = "POST /app/installations/{installation_id}/access_tokens";
 const isTimeoutError = (error: unknown) => error instanceof AppError && error.code === "GITHUB_TIMEOUT";
@@ -32,24 +27,18 @@ interface SetUp {
 function setUp(options: Partial<GitHubOptions> & { requestTimeoutMs?: number } = {}): SetUp {
   const { requestTimeoutMs = 30_000, ...settings } = options;
   const deadlines = createRequestDeadlines(requestTimeoutMs);
-  const sim = createSimulator({ seed: { ...demoSeed, app: { ...demoSeed.app, privateKey } } });
   const fetched: string[] = [];
-  const github = createGitHub({
-    org: sim.state.org.login,
-    appId: sim.state.app.id,
-    installationId: sim.state.app.installationId,
-    privateKeyPem: sim.appPrivateKey!,
-    baseUrl: "http://sim.test",
-    fetch: (input, init) => {
-      fetched.push(`${init?.method ?? "GET"} ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
-      return sim.fetch(input, init);
-    },
-    log: quiet,
-    deadlines,
-    timeoutMs: 10_000,
-    retries: 2,
-    retryBaseMs: 5,
-    ...settings,
+  const { sim, github } = adapterOnSimulator({
+    github: (sim) => ({
+      fetch: (input, init) => {
+        fetched.push(`${init?.method ?? "GET"} ${new URL(input instanceof Request ? input.url : String(input)).pathname}`);
+        return sim.fetch(input, init);
+      },
+      deadlines,
+      retries: 2,
+      retryBaseMs: 5,
+      ...settings,
+    }),
   });
   return { sim, github, deadlines, fetched };
 }

@@ -9,15 +9,13 @@
  *   `firstGhes` on (3.9 to 3.19 are described).
  */
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import ts from "typescript";
-import { createGitHub } from "../../../src/github/create-github.js";
 import { GITHUB_CALLS, isAtLeast, OLDEST_DESCRIBED_GHES, type GitHubCall, type GitHubRoute } from "../../../src/github/github-calls.js";
-import { createRequestDeadlines } from "../../../src/request-deadline.js";
-import { createSimulator, DEMO_TOKENS, demoSeed } from "../../../src/simulator/index.js";
+import { DEMO_TOKENS } from "../../../src/simulator/index.js";
+import { adapterOnSimulator } from "../../helpers/github-adapter.js";
 import { DESCRIBED_GHES, describedOperations, type DescribedGhes } from "../../helpers/ghes-descriptions.js";
 
 const GITHUB_DIR = "src/github";
@@ -90,25 +88,7 @@ describe("the GitHub calls of src/github/*.ts and the list in src/github/github-
   });
 
   test("when the adapter makes its calls against the simulator, then each is listed, with the credential the simulator saw, and @octokit/auth-app's are among them", async () => {
-    const privateKey = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: "pkcs1", format: "pem" },
-      publicKeyEncoding: { type: "spki", format: "pem" },
-    }).privateKey;
-    const sim = createSimulator({ seed: { ...demoSeed, app: { ...demoSeed.app, privateKey } } });
-    const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
-    const github = createGitHub({
-      org: sim.state.org.login,
-      appId: sim.state.app.id,
-      installationId: sim.state.app.installationId,
-      privateKeyPem: sim.appPrivateKey!,
-      baseUrl: "http://sim.test",
-      fetch: sim.fetch,
-      log: quiet,
-      deadlines: createRequestDeadlines(30_000),
-      timeoutMs: 10_000,
-      retries: 0,
-    });
+    const { sim, github } = adapterOnSimulator();
     await github.user.whoAmI(DEMO_TOKENS.alice);
     assert.equal((await github.app.checkCredentials()).outcome, "ok");
     await github.org.checkInstallation();
